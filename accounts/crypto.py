@@ -1,0 +1,49 @@
+"""Fernet encryption for Secrets; several keys for rotation, the first one encrypts."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "SECRETS_ENCRYPTION_KEYS must be comma-separated Fernet keys "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())')."
+        ) from None
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.SECRETS_ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str) -> bytes:
+    return fernet().encrypt(plaintext.encode())
+
+
+def decrypt(token: bytes) -> str:
+    try:
+        return fernet().decrypt(bytes(token)).decode()
+    except InvalidToken:
+        raise ImproperlyConfigured(
+            "A Secret can't be decrypted with any key in SECRETS_ENCRYPTION_KEYS."
+        ) from None
+
+
+def rotate(token: bytes) -> bytes:
+    """Re-encrypt with the first key (run after prepending a new key)."""
+    return fernet().rotate(bytes(token))
+
+
+def mask(value: str) -> str:
+    """`sk-proj-abc...789` -> `sk-pro••••789`; values under 12 characters are fully masked."""
+    if len(value) < 12:
+        return "••••••••"
+    return f"{value[:6]}••••{value[-3:]}"

@@ -1,0 +1,151 @@
+"""The picker set: platform models the allowlist permits (platform order), then the BYOK list.
+
+The one implementation used by the Chat Models page, the JSON API and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from catalog.models import CatalogModel, ModelSpecs, PlatformModel
+from catalog.names import display_name
+from catalog.platform import PlatformStatus, deployed_models, platform_status
+from catalog.providers import PLATFORM_PROVIDER_LABEL, KeyRequirement, get_provider, provider_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from orgs.models import Membership
+
+
+@dataclass
+class PickerModel:
+    id: str
+    name: str
+    provider: str
+    provider_label: str
+    is_system_model: bool
+    keys: KeyRequirement = field(default_factory=lambda: KeyRequirement(()))
+    missing_keys: list[str] = field(default_factory=list)
+    in_catalog: bool = True
+    specs: ModelSpecs | None = None
+
+    @property
+    def has_required_keys(self) -> bool:
+        return not self.missing_keys
+
+    @property
+    def required_api_keys(self) -> list[str]:
+        return list(self.keys.names)
+
+    def _spec(self, name: str, default=None):
+        return getattr(self.specs, name, default) if self.specs is not None else default
+
+    @property
+    def context_window(self) -> int | None:
+        return self._spec("context_window")
+
+    @property
+    def max_output(self) -> int | None:
+        return self._spec("max_output")
+
+    @property
+    def cost_input(self) -> float | None:
+        return self._spec("cost_input")
+
+    @property
+    def cost_output(self) -> float | None:
+        return self._spec("cost_output")
+
+    @property
+    def capabilities(self) -> list[str]:
+        return self._spec("capabilities", [])
+
+    @property
+    def modalities_input(self) -> list[str]:
+        return self._spec("modalities_input", [])
+
+    @property
+    def modalities_output(self) -> list[str]:
+        return self._spec("modalities_output", [])
+
+    @property
+    def knowledge_cutoff(self) -> date | None:
+        return self._spec("knowledge_cutoff")
+
+
+@dataclass
+class PickerSet:
+    platform: list[PickerModel]
+    byok: list[PickerModel]
+    restricted: bool
+    status: PlatformStatus | None
+
+    @property
+    def models(self) -> list[PickerModel]:
+        return self.platform + self.byok
+
+    @property
+    def enabled_model_ids(self) -> list[str]:
+        return [m.id for m in self.byok]
+
+
+def permitted_platform_models(
+    membership: Membership | None, deployed: list[PlatformModel]
+) -> list[PlatformModel]:
+    """None = every deployed model; [] = none; a list = exactly those (in platform order)."""
+    if membership is None:
+        return []
+    allowed = membership.allowed_model_ids
+    if allowed is None:
+        return deployed
+    allowed_set = set(allowed)
+    return [m for m in deployed if m.model_id in allowed_set]
+
+
+def _platform_entry(model: PlatformModel) -> PickerModel:
+    return PickerModel(
+        id=model.model_id,
+        name=model.display_name or display_name(model.model_id),
+        provider="dn",
+        provider_label=PLATFORM_PROVIDER_LABEL,
+        is_system_model=True,
+        specs=model,
+    )
+
+
+def byok_entries(model_ids: list[str], saved_keys: set[str]) -> list[PickerModel]:
+    catalog = {m.model_id: m for m in CatalogModel.objects.filter(model_id__in=model_ids)}
+    entries = []
+    for model_id in model_ids:
+        provider = get_provider(provider_of(model_id))
+        row = catalog.get(model_id)
+        entries.append(
+            PickerModel(
+                id=model_id,
+                name=row.display_name if row else display_name(model_id),
+                provider=provider.slug,
+                provider_label=provider.label,
+                is_system_model=False,
+                keys=provider.keys,
+                missing_keys=provider.keys.missing(saved_keys),
+                in_catalog=row is not None,
+                specs=row,
+            )
+        )
+    return entries
+
+
+def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
+    model_ids = list(
+        user.enabled_models.order_by("position", "id").values_list("model_id", flat=True)
+    )
+    saved_keys = set(user.secrets.values_list("name", flat=True))
+    platform = permitted_platform_models(membership, deployed_models())
+    return PickerSet(
+        platform=[_platform_entry(m) for m in platform],
+        byok=byok_entries(model_ids, saved_keys),
+        restricted=membership is not None and membership.is_restricted,
+        status=platform_status(),
+    )

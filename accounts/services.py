@@ -1,0 +1,209 @@
+"""Domain actions on a person's BYOK list, Secrets and API keys (keyword-only, view-agnostic)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
+from catalog.models import CatalogModel
+from catalog.platform import deployed_models
+from catalog.providers import PROVIDERS, provider_of
+from catalog.validation import check_compatibility, model_id_error
+
+if TYPE_CHECKING:
+    from orgs.models import Membership
+
+MAX_SECRET_VALUE = 10_000
+
+
+def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False) -> str:
+    """The canonical id for `raw`, or ValidationError saying what is wrong and what to do."""
+    model_id = (raw or "").strip()
+    error = model_id_error(model_id)
+    if error:
+        raise ValidationError(error, code="invalid")
+    if provider_of(model_id) == "dn":
+        raise ValidationError(
+            "dn/ models are platform models; your org's allowlist decides those, so they can't "
+            "be added to your own list.",
+            code="platform_model",
+        )
+    match = (
+        CatalogModel.objects.filter(model_id__iexact=model_id, is_active=True)
+        .values_list("model_id", flat=True)
+        .first()
+    )
+    if match:
+        return match
+    if not allow_uncatalogued:
+        raise ValidationError(
+            f"“{model_id}” isn't in the catalog. Check the spelling, or check it for LiteLLM "
+            "compatibility and add it anyway.",
+            code="not_in_catalog",
+        )
+    result = check_compatibility(model_id)
+    if not result.valid:
+        raise ValidationError(result.error, code="incompatible")
+    return result.model_id
+
+
+def _lock_user(user: User) -> None:
+    # Serialises one person's list edits (PostgreSQL row lock; SQLite locks the file).
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+
+
+def add_model(*, user: User, model_id: str, allow_uncatalogued: bool = False) -> str:
+    model_id = resolve_model_id(model_id, allow_uncatalogued=allow_uncatalogued)
+    with transaction.atomic():
+        _lock_user(user)
+        rows = EnabledModel.objects.filter(user=user)
+        if rows.filter(model_id=model_id).exists():
+            raise ValidationError(f"{model_id} is already in your models.", code="duplicate")
+        if rows.count() >= MAX_BYOK_MODELS:
+            raise ValidationError(
+                f"Your list is full ({MAX_BYOK_MODELS} models). Remove one to add another.",
+                code="full",
+            )
+        position = (rows.aggregate(m=Max("position"))["m"] or 0) + 1
+        try:
+            with transaction.atomic():
+                EnabledModel.objects.create(user=user, model_id=model_id, position=position)
+        except IntegrityError:
+            raise ValidationError(
+                f"{model_id} is already in your models.", code="duplicate"
+            ) from None
+    return model_id
+
+
+def _platform_count(membership: Membership | None) -> int:
+    from accounts.picker import permitted_platform_models
+
+    return len(permitted_platform_models(membership, deployed_models()))
+
+
+def _refuse_empty_picker(membership: Membership | None, remaining: int) -> None:
+    if remaining == 0 and _platform_count(membership) == 0:
+        raise ValidationError(
+            "That would leave you with no model at all: your org allows you no platform models. "
+            "Add another model first, or ask your org owner for platform access.",
+            code="empty_picker",
+        )
+
+
+def remove_model(*, user: User, model_id: str, membership: Membership | None) -> None:
+    with transaction.atomic():
+        _lock_user(user)
+        rows = EnabledModel.objects.filter(user=user)
+        if not rows.filter(model_id=model_id).exists():
+            raise ValidationError(f"{model_id} is not in your models.", code="missing")
+        _refuse_empty_picker(membership, rows.count() - 1)
+        rows.filter(model_id=model_id).delete()
+
+
+def reset_models(*, user: User, membership: Membership | None) -> int:
+    """Empty the BYOK list (the default). Returns how many models were removed."""
+    with transaction.atomic():
+        _lock_user(user)
+        rows = EnabledModel.objects.filter(user=user)
+        count = rows.count()
+        if count:
+            _refuse_empty_picker(membership, 0)
+        rows.delete()
+    return count
+
+
+def set_models(*, user: User, model_ids: list[str], membership: Membership | None) -> list[str]:
+    """Replace the BYOK list (API PATCH). All ids are validated before anything changes."""
+    if len(model_ids) > MAX_BYOK_MODELS:
+        raise ValidationError(f"At most {MAX_BYOK_MODELS} models.", code="full")
+    canonical: list[str] = []
+    errors = []
+    for index, raw in enumerate(model_ids):
+        try:
+            model_id = resolve_model_id(raw)
+        except ValidationError as exc:
+            errors.append(ValidationError(f"[{index}] {exc.messages[0]}", code=exc.code))
+            continue
+        if model_id in canonical:
+            errors.append(
+                ValidationError(f"[{index}] {model_id} is listed twice.", code="duplicate")
+            )
+        canonical.append(model_id)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_user(user)
+        current = list(EnabledModel.objects.filter(user=user).values_list("model_id", flat=True))
+        if current and not canonical:
+            _refuse_empty_picker(membership, 0)
+        EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
+        existing = set(current)
+        for position, model_id in enumerate(canonical, start=1):
+            if model_id in existing:
+                EnabledModel.objects.filter(user=user, model_id=model_id).update(position=position)
+            else:
+                EnabledModel.objects.create(user=user, model_id=model_id, position=position)
+    return canonical
+
+
+# Secrets ---------------------------------------------------------------------------------
+
+
+def clean_secret_name(raw: str) -> str:
+    from accounts.models import ENV_VAR_NAME
+
+    name = (raw or "").strip().upper()
+    if not name:
+        raise ValidationError("Enter a name, like ANTHROPIC_API_KEY.", code="required")
+    if len(name) > 128:
+        raise ValidationError("Names are at most 128 characters.", code="max_length")
+    if not ENV_VAR_NAME.match(name):
+        raise ValidationError(
+            "Use an environment variable name: letters, digits and underscores, not starting "
+            "with a digit (for example ANTHROPIC_API_KEY).",
+            code="invalid_secret_name",
+        )
+    return name
+
+
+def clean_secret_value(raw: str) -> str:
+    value = (raw or "").strip()
+    if not value:
+        raise ValidationError("Enter the value to store.", code="required")
+    if len(value) > MAX_SECRET_VALUE:
+        raise ValidationError(
+            f"Values are at most {MAX_SECRET_VALUE} characters.", code="max_length"
+        )
+    return value
+
+
+def provider_for_env_var(name: str) -> str:
+    for provider in PROVIDERS.values():
+        if name in provider.keys.names:
+            return provider.slug
+    return ""
+
+
+def save_secret(*, user: User, name: str, value: str, replace: bool = True) -> Secret:
+    """Create `name`, or replace its value (when `replace`)."""
+    name, value = clean_secret_name(name), clean_secret_value(value)
+    with transaction.atomic():
+        secret = Secret.objects.select_for_update().filter(user=user, name=name).first()
+        if secret and not replace:
+            raise ValidationError(
+                f"You already have {name}. Replace its value instead.", code="duplicate"
+            )
+        secret = secret or Secret(user=user, name=name, provider=provider_for_env_var(name))
+        secret.set_value(value)
+        secret.save()
+    return secret
+
+
+def replace_secret_value(*, secret: Secret, value: str) -> Secret:
+    secret.set_value(clean_secret_value(value))
+    secret.save(update_fields=["encrypted_value", "masked_value", "updated_at"])
+    return secret

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from catalog.models import CatalogModel, PlatformModel, SyncRun
+
+
+@admin.register(CatalogModel)
+class CatalogModelAdmin(admin.ModelAdmin):
+    list_display = [
+        "model_id",
+        "display_name",
+        "provider",
+        "context_window",
+        "cost_input",
+        "cost_output",
+        "featured",
+        "open_weights",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "featured",
+        "open_weights",
+        "mode",
+        "supports_vision",
+        "supports_reasoning",
+        "supports_function_calling",
+        "provider",
+    ]
+    search_fields = ["model_id", "display_name"]
+    list_editable = ["featured"]
+    readonly_fields = ["synced_at"]
+    show_full_result_count = False
+
+
+@admin.register(PlatformModel)
+class PlatformModelAdmin(admin.ModelAdmin):
+    list_display = [
+        "model_id",
+        "display_name",
+        "litellm_model",
+        "context_window",
+        "cost_input",
+        "cost_output",
+        "position",
+        "is_active",
+        "last_seen_at",
+    ]
+    list_filter = ["is_active", "supports_vision", "supports_reasoning"]
+    search_fields = ["model_id", "display_name", "litellm_model"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "started_at",
+        "finished_at",
+        "ok",
+        "created",
+        "updated",
+        "retired",
+        "unchanged",
+    ]
+    list_filter = ["kind", "ok"]
+    search_fields = ["source", "error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

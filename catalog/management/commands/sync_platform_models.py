@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.platform import FRESH_KEY, sync_platform_models
+
+
+class Command(BaseCommand):
+    help = "Read the dn/ model aliases deployed on the LiteLLM proxy now."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--timeout", type=float, default=10.0, help="Seconds to wait.")
+
+    def handle(self, *args, timeout: float, **options):
+        if not settings.LITELLM_PROXY_URL:
+            raise CommandError(
+                "LITELLM_PROXY_URL is not set; without a proxy, staff manage platform models "
+                "in Django admin."
+            )
+        run = sync_platform_models(timeout=timeout)
+        if not run.ok:
+            raise CommandError(f"The proxy refresh failed: {run.error}. The last list stays.")
+        cache.set(FRESH_KEY, 1, timeout=max(1, settings.PLATFORM_MODELS_TTL))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Platform models synced: {run.created} new, {run.updated} updated, "
+                f"{run.retired} no longer deployed, {run.unchanged} unchanged."
+            )
+        )

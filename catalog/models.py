@@ -1,0 +1,119 @@
+"""Models the app knows about: the BYOK catalog, the platform (dn/) models, and sync records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+# Capability name -> boolean field. The order is the display order.
+CAPABILITIES = (
+    "vision",
+    "function_calling",
+    "reasoning",
+    "web_search",
+    "prompt_caching",
+    "pdf_input",
+    "audio_input",
+    "audio_output",
+    "response_schema",
+    "computer_use",
+)
+
+
+class ModelSpecs(models.Model):
+    """What every model row carries: name, limits, prices and capabilities."""
+
+    display_name = models.CharField(max_length=255)
+    context_window = models.PositiveIntegerField(null=True, blank=True)
+    max_output = models.PositiveIntegerField(null=True, blank=True)
+    cost_input = models.FloatField(null=True, blank=True, help_text="USD per 1M input tokens")
+    cost_output = models.FloatField(null=True, blank=True, help_text="USD per 1M output tokens")
+    supports_vision = models.BooleanField(default=False)
+    supports_function_calling = models.BooleanField(default=False)
+    supports_reasoning = models.BooleanField(default=False)
+    supports_web_search = models.BooleanField(default=False)
+    supports_prompt_caching = models.BooleanField(default=False)
+    supports_pdf_input = models.BooleanField(default=False)
+    supports_audio_input = models.BooleanField(default=False)
+    supports_audio_output = models.BooleanField(default=False)
+    supports_response_schema = models.BooleanField(default=False)
+    supports_computer_use = models.BooleanField(default=False)
+    modalities_input = models.JSONField(default=list, blank=True)
+    modalities_output = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def capabilities(self) -> list[str]:
+        return [cap for cap in CAPABILITIES if getattr(self, f"supports_{cap}")]
+
+
+class CatalogModel(ModelSpecs):
+    """A published model that can be added to a BYOK list (from LiteLLM's cost map)."""
+
+    model_id = models.CharField(max_length=255, unique=True, help_text="Canonical provider/model")
+    provider = models.CharField(max_length=64, db_index=True)
+    mode = models.CharField(max_length=32, default="chat")
+    knowledge_cutoff = models.DateField(null=True, blank=True)
+    deprecation_date = models.DateField(null=True, blank=True)
+    open_weights = models.BooleanField(default=False)
+    featured = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True, help_text="False once a sync no longer sees it")
+    # Search support: see catalog/search.py.
+    search_text = models.TextField(default="", editable=False)
+    version_key = models.FloatField(default=0, editable=False)
+    provider_tier = models.PositiveSmallIntegerField(default=1, editable=False)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["model_id"]
+        indexes = [models.Index(fields=["featured", "is_active"], name="catalog_featured_idx")]
+
+    def __str__(self) -> str:
+        return self.model_id
+
+
+class PlatformModel(ModelSpecs):
+    """A dn/ model deployed on the platform's LiteLLM proxy (or managed by staff in admin)."""
+
+    model_id = models.CharField(max_length=255, unique=True, help_text="dn/<name>")
+    litellm_model = models.CharField(max_length=255, blank=True, help_text="Underlying model")
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True, help_text="Deployed right now")
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "model_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(model_id__startswith="dn/"), name="platform_model_id_dn"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.model_id
+
+
+class SyncRun(models.Model):
+    class Kind(models.TextChoices):
+        CATALOG = "catalog", "Catalog"
+        PLATFORM = "platform", "Platform models"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    retired = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["kind", "ok", "-started_at"], name="syncrun_kind_idx")]
+
+    def __str__(self) -> str:
+        state = "ok" if self.ok else "failed"
+        return f"{self.get_kind_display()} sync {self.started_at:%Y-%m-%d %H:%M} ({state})"

@@ -1,0 +1,129 @@
+"""Human names generated from model ids (SPEC 4.4).
+
+Decisions: the provider prefix and any gateway vendor segments are dropped
+(`openrouter/anthropic/claude-sonnet-4` -> "Claude Sonnet 4"); Bedrock's region and vendor
+prefixes too. Adjacent short numbers join into a dotted version (`4-5` -> 4.5). An 8-digit
+date suffix becomes an ISO date in parentheses. OpenAI's o-series stays lower case ("o3"),
+GPT joins its version with a dash ("GPT-4o"), parameter sizes are upper case ("70B").
+"""
+
+from __future__ import annotations
+
+import re
+
+ACRONYMS = {
+    "gpt": "GPT",
+    "glm": "GLM",
+    "ai": "AI",
+    "llm": "LLM",
+    "vl": "VL",
+    "oss": "OSS",
+    "tts": "TTS",
+    "moe": "MoE",
+    "it": "IT",
+    "hf": "HF",
+    "fp8": "FP8",
+    "fp4": "FP4",
+    "r1": "R1",
+    "v3": "V3",
+    "qwq": "QwQ",
+    "mimo": "MiMo",
+    "xl": "XL",
+    "api": "API",
+    "cua": "CUA",
+    "ocr": "OCR",
+    "chatgpt": "ChatGPT",
+    "deepseek": "DeepSeek",
+    "minimax": "MiniMax",
+    "openai": "OpenAI",
+    "gpt4o": "GPT-4o",
+    "medlm": "MedLM",
+    "lfm": "LFM",
+    "dbrx": "DBRX",
+    "nemotron": "Nemotron",
+}
+_BEDROCK_PREFIX = re.compile(
+    r"^(?:(?:us|eu|apac|global|au|jp|ca|us-gov)\.)?"
+    r"(?:anthropic|amazon|meta|cohere|mistral|ai21|writer|deepseek|qwen|openai|twelvelabs|"
+    r"stability|luma|moonshotai|minimax|google|nvidia|zai)\."
+)
+_SHORT_NUMBER = re.compile(r"^\d{1,2}$")
+_DATE = re.compile(r"^(20\d\d)(\d\d)(\d\d)$")
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([bmk])$")
+_O_SERIES = re.compile(r"^o\d+$")
+_VERSION_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+
+
+def model_tail(model_id: str) -> str:
+    """The model part of an id: without provider, gateway vendor or Bedrock prefixes."""
+    tail = model_id.rsplit("/", 1)[-1]
+    tail = _BEDROCK_PREFIX.sub("", tail)
+    return re.sub(r"[:@](?:\d+|default|latest)$", "", tail)
+
+
+def _word(token: str) -> str:
+    low = token.lower()
+    if low in ACRONYMS:
+        return ACRONYMS[low]
+    if _O_SERIES.match(low):
+        return low
+    size = _SIZE.match(low)
+    if size:
+        return size.group(1) + size.group(2).upper()
+    if low[:1].isdigit():
+        return low
+    if token != low and token != token.upper():
+        return token  # already mixed case upstream (e.g. "DeepSeek"): keep it
+    return low[:1].upper() + low[1:]
+
+
+def display_name(model_id: str) -> str:
+    tokens = [t for t in re.split(r"[-_\s]+", model_tail(model_id)) if t]
+    words: list[str] = []
+    date = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        rest = tokens[i + 1 : i + 3]
+        if (
+            re.match(r"^20\d\d$", token)
+            and len(rest) == 2
+            and all(re.match(r"^\d\d$", t) for t in rest)
+        ):  # an ISO date split on dashes: 2025-12-15
+            date = f"({token}-{rest[0]}-{rest[1]})"
+            i += 3
+            continue
+        if _SHORT_NUMBER.match(token):
+            parts = [token]
+            while i + 1 < len(tokens) and _SHORT_NUMBER.match(tokens[i + 1]) and len(parts) < 3:
+                i += 1
+                parts.append(tokens[i])
+            words.append(".".join(parts))
+        elif _DATE.match(token) and i == len(tokens) - 1:
+            y, m, d = _DATE.match(token).groups()
+            date = f"({y}-{m}-{d})"
+        else:
+            words.append(_word(token))
+        i += 1
+    # GPT joins its version with a dash: "GPT-5.2", "GPT-4o".
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] == "GPT" and word[:1].isdigit():
+            joined[-1] = f"GPT-{word}"
+        else:
+            joined.append(word)
+    if date:
+        joined.append(date)  # dates go last, whatever followed them
+    return " ".join(joined) or model_id
+
+
+def version_key(name: str) -> float:
+    """First version number in a display name; used to rank newer models first."""
+    for match in _VERSION_NUMBER.finditer(re.sub(r"\(.*?\)", "", name)):
+        try:
+            value = float(match.group(1))
+        except ValueError:  # pragma: no cover - the regex only matches numbers
+            continue
+        if value < 100:
+            return value
+    return 0.0

@@ -1,0 +1,248 @@
+"""Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL (SPEC 4.2).
+
+Hot path: one cache read. When the stored list is older than PLATFORM_MODELS_TTL, the one
+request that wins a cache lock asks the proxy (bounded by PLATFORM_MODELS_TIMEOUT); everyone
+else keeps serving the stored rows. Failures keep the last good list and are recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import PlatformModel, SyncRun
+from catalog.names import display_name
+
+log = logging.getLogger(__name__)
+
+FRESH_KEY = "platform-models:fresh"
+LOCK_KEY = "platform-models:refreshing"
+STATUS_KEY = "platform-models:status"
+MAX_BODY = 5 * 1024 * 1024
+
+
+class ProxyError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PlatformStatus:
+    """What pages say about freshness: stale when the latest refresh attempt failed."""
+
+    stale: bool
+    last_success: datetime | None
+    error: str = ""
+
+
+def _get_json(path: str, deadline: float) -> Any:
+    url = settings.LITELLM_PROXY_URL + path
+    remaining = deadline - time.monotonic()
+    if remaining <= 0.05:
+        raise ProxyError("no time left to ask the proxy")
+    headers = {"Authorization": f"Bearer {settings.LITELLM_API_KEY}", "Accept": "application/json"}
+    try:
+        with requests.get(
+            url, headers=headers, timeout=(min(1.0, remaining), remaining), stream=True
+        ) as response:
+            if response.status_code != 200:
+                raise ProxyError(f"GET {path} answered HTTP {response.status_code}")
+            body = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise ProxyError(f"GET {path} answered more than {MAX_BODY} bytes")
+                if time.monotonic() > deadline:
+                    raise ProxyError(f"GET {path} took too long")
+    except requests.RequestException as exc:
+        raise ProxyError(f"GET {path} failed: {exc.__class__.__name__}") from None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise ProxyError(f"GET {path} did not answer JSON") from None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _per_million(value: Any) -> float | None:
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return None if number is None else round(number * 1_000_000, 6)
+
+
+def _from_model_info(item: Any) -> dict[str, Any] | None:
+    if not isinstance(item, dict) or not isinstance(item.get("model_name"), str):
+        return None
+    params = item.get("litellm_params") if isinstance(item.get("litellm_params"), dict) else {}
+    info = item.get("model_info") if isinstance(item.get("model_info"), dict) else {}
+    row: dict[str, Any] = {
+        "model_id": item["model_name"],
+        "litellm_model": str(params.get("model") or "")[:255],
+        "context_window": _int(info.get("max_input_tokens")),
+        "max_output": _int(info.get("max_output_tokens")),
+        "cost_input": _per_million(info.get("input_cost_per_token")),
+        "cost_output": _per_million(info.get("output_cost_per_token")),
+    }
+    for cap in (
+        "vision",
+        "function_calling",
+        "reasoning",
+        "web_search",
+        "prompt_caching",
+        "pdf_input",
+        "audio_input",
+        "audio_output",
+        "response_schema",
+        "computer_use",
+    ):
+        row[f"supports_{cap}"] = info.get(f"supports_{cap}") is True
+    row["modalities_input"] = ["text"] + (["image"] if row["supports_vision"] else [])
+    row["modalities_output"] = ["text"]
+    return row
+
+
+def _from_v1_models(item: Any) -> dict[str, Any] | None:
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+        return None
+    return {
+        "model_id": item["id"],
+        "context_window": _int(item.get("max_input_tokens")),
+        "max_output": _int(item.get("max_output_tokens")),
+    }
+
+
+def fetch_deployed(timeout: float | None = None) -> list[dict[str, Any]]:
+    """The proxy's dn/ deployments, in proxy order. Raises ProxyError when unusable."""
+    deadline = time.monotonic() + (timeout or settings.PLATFORM_MODELS_TIMEOUT)
+    rows: list[dict[str, Any]] | None = None
+    errors = []
+    for path, parse in (("/model/info", _from_model_info), ("/v1/models", _from_v1_models)):
+        try:
+            payload = _get_json(path, deadline)
+        except ProxyError as exc:
+            errors.append(str(exc))
+            continue
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(data, list):
+            errors.append(f"GET {path} answered JSON without a data list")
+            continue
+        rows = [r for r in map(parse, data) if r]
+        break
+    if rows is None:
+        raise ProxyError("; ".join(errors))
+    seen: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["model_id"].startswith("dn/") and len(row["model_id"]) <= 255:
+            seen.setdefault(row["model_id"], row)
+    if not seen:
+        raise ProxyError("the proxy lists no dn/ models")
+    return list(seen.values())
+
+
+def store_deployed(rows: list[dict[str, Any]]) -> SyncRun:
+    """Upsert the deployed rows in proxy order; rows no longer deployed become inactive."""
+    now = timezone.now()
+    run = SyncRun(kind=SyncRun.Kind.PLATFORM, source=settings.LITELLM_PROXY_URL[:500])
+    with transaction.atomic():
+        existing = {m.model_id: m for m in PlatformModel.objects.select_for_update()}
+        for position, row in enumerate(rows):
+            model = existing.get(row["model_id"]) or PlatformModel(model_id=row["model_id"])
+            created = model.pk is None
+            before = {k: getattr(model, k, None) for k in row} | {
+                "position": model.position,
+                "is_active": model.is_active,
+            }
+            for key, value in row.items():
+                setattr(model, key, value)
+            model.display_name = model.display_name or display_name(row["model_id"])
+            model.position, model.is_active, model.last_seen_at = position, True, now
+            model.save()
+            after = {k: getattr(model, k) for k in before}
+            if created:
+                run.created += 1
+            elif before != after:
+                run.updated += 1
+            else:
+                run.unchanged += 1
+        deployed = {row["model_id"] for row in rows}
+        run.retired = (
+            PlatformModel.objects.filter(is_active=True)
+            .exclude(model_id__in=deployed)
+            .update(is_active=False)
+        )
+        run.ok, run.finished_at = True, timezone.now()
+        run.save()
+    return run
+
+
+def sync_platform_models(timeout: float | None = None) -> SyncRun:
+    """Ask the proxy now; on failure record it and keep the stored list."""
+    try:
+        run = store_deployed(fetch_deployed(timeout))
+    except ProxyError as exc:
+        log.warning("Platform model refresh failed: %s", exc)
+        run = SyncRun.objects.create(
+            kind=SyncRun.Kind.PLATFORM,
+            source=settings.LITELLM_PROXY_URL[:500],
+            ok=False,
+            error=str(exc)[:2000],
+            finished_at=timezone.now(),
+        )
+    cache.set(STATUS_KEY, _status_from_db(), timeout=None)
+    return run
+
+
+def _status_from_db() -> PlatformStatus:
+    last = SyncRun.objects.filter(kind=SyncRun.Kind.PLATFORM).order_by("-started_at").first()
+    good = (
+        last
+        if last and last.ok
+        else SyncRun.objects.filter(kind=SyncRun.Kind.PLATFORM, ok=True)
+        .order_by("-started_at")
+        .first()
+    )
+    return PlatformStatus(
+        stale=bool(last and not last.ok),
+        last_success=good.finished_at if good else None,
+        error=last.error if last and not last.ok else "",
+    )
+
+
+def refresh_if_due() -> None:
+    """Refresh from the proxy when the stored list is older than the TTL (one caller wins)."""
+    if not settings.LITELLM_PROXY_URL or cache.get(FRESH_KEY):
+        return
+    if not cache.add(LOCK_KEY, 1, timeout=int(settings.PLATFORM_MODELS_TIMEOUT) + 5):
+        return  # someone else is refreshing; serve the stored list
+    try:
+        sync_platform_models()
+        cache.set(FRESH_KEY, 1, timeout=max(1, settings.PLATFORM_MODELS_TTL))
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+def platform_status() -> PlatformStatus | None:
+    """Freshness of the stored list, or None when no proxy is configured."""
+    if not settings.LITELLM_PROXY_URL:
+        return None
+    status = cache.get(STATUS_KEY)
+    if status is None:
+        status = _status_from_db()
+        cache.set(STATUS_KEY, status, timeout=None)
+    return status
+
+
+def deployed_models() -> list[PlatformModel]:
+    """Active platform models in platform order, refreshed from the proxy when due."""
+    refresh_if_due()
+    return list(PlatformModel.objects.filter(is_active=True).order_by("position", "model_id"))

@@ -1,0 +1,193 @@
+"""Catalog search: one service for the page and the API (SPEC 5.1).
+
+Every row stores `search_text`: lower-case sections separated by `|`, each section its words
+joined by single spaces (`|claude opus 4 5|claude opus 4 5|claudeopus45|anthropic|`).
+A query word is normalised the same way and must appear as a phrase, so dots, dashes,
+underscores and case never matter. On PostgreSQL a pg_trgm GIN index serves the LIKEs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from catalog.models import CAPABILITIES, CatalogModel
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_QUERY_LENGTH = 200
+
+_WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"^(provider|cap|ctx|price|open):(.+)$", re.IGNORECASE)
+_COMPARISON = re.compile(r"^(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km])?$", re.IGNORECASE)
+_CAP_ALIASES = {
+    "tools": "function_calling",
+    "functions": "function_calling",
+    "pdf": "pdf_input",
+    "audio": "audio_input",
+    "caching": "prompt_caching",
+    "search": "web_search",
+    "images": "vision",
+    "image": "vision",
+    "json": "response_schema",
+}
+
+
+def normalize(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def build_search_text(
+    *, model_id: str, tail: str, name: str, provider: str, provider_label: str
+) -> str:
+    sections = [
+        normalize(tail),
+        normalize(name),
+        "".join(_WORD.findall(tail.lower())),
+        normalize(model_id),
+        normalize(provider_label),
+    ]
+    return "|" + "|".join(s for s in sections if s) + "|"
+
+
+@dataclass
+class SearchParams:
+    text: str = ""
+    provider: str | None = None
+    capabilities: list[str] = field(default_factory=list)
+    open_weights: bool | None = None
+    min_context: int | None = None
+    max_context: int | None = None
+    min_price: float | None = None
+    max_price: float | None = None
+    featured: bool | None = None
+    limit: int = DEFAULT_LIMIT
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text and not self.has_filters
+
+    @property
+    def has_filters(self) -> bool:
+        return any(
+            v is not None
+            for v in (
+                self.provider,
+                self.open_weights,
+                self.min_context,
+                self.max_context,
+                self.min_price,
+                self.max_price,
+                self.featured,
+            )
+        ) or bool(self.capabilities)
+
+
+def _number(value: str, suffix: str | None) -> float:
+    scale = {"k": 1_000, "m": 1_000_000}.get((suffix or "").lower(), 1)
+    return float(value) * scale
+
+
+def _apply_token(params: SearchParams, key: str, value: str) -> None:
+    key = key.lower()
+    if key == "provider":
+        params.provider = value.lower()
+    elif key == "cap":
+        cap = _CAP_ALIASES.get(value.lower(), value.lower())
+        if cap not in CAPABILITIES:
+            params.errors.append(f"Unknown capability “{value}”. Try: {', '.join(CAPABILITIES)}.")
+        elif cap not in params.capabilities:
+            params.capabilities.append(cap)
+    elif key == "open":
+        if value.lower() not in {"yes", "no", "true", "false", "1", "0"}:
+            params.errors.append("open: takes yes or no.")
+            return
+        params.open_weights = value.lower() in {"yes", "true", "1"}
+    else:
+        match = _COMPARISON.match(value)
+        if not match:
+            params.errors.append(f"Couldn't read “{key}:{value}”; try {key}:>=128k or {key}:<5.")
+            return
+        op, number, suffix = match.groups()
+        amount = _number(number, suffix)
+        # Bounds are inclusive; a strict comparison nudges the bound by one step.
+        step = 1 if key == "ctx" else 1e-9
+        op = op or (">=" if key == "ctx" else "<=")
+        low, high = ("min_context", "max_context") if key == "ctx" else ("min_price", "max_price")
+        cast = int if key == "ctx" else float
+        if op in (">=", ">", "="):
+            setattr(params, low, cast(amount + (step if op == ">" else 0)))
+        if op in ("<=", "<", "="):
+            setattr(params, high, cast(amount - (step if op == "<" else 0)))
+
+
+def parse_query(raw: str, **filters) -> SearchParams:
+    """Split `raw` into free text and `key:value` tokens; explicit filters override tokens."""
+    params = SearchParams()
+    words = []
+    for part in (raw or "")[:MAX_QUERY_LENGTH].split():
+        token = _TOKEN.match(part)
+        if token:
+            _apply_token(params, *token.groups())
+        else:
+            words.append(part)
+    params.text = " ".join(words)
+    for key, value in filters.items():
+        if key == "capabilities":
+            for cap in value or []:
+                _apply_token(params, "cap", cap)
+        elif key == "limit":
+            params.limit = max(1, min(int(value or DEFAULT_LIMIT), MAX_LIMIT))
+        elif value not in (None, ""):
+            setattr(params, key, value.lower() if key == "provider" else value)
+    return params
+
+
+def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
+    qs = CatalogModel.objects.filter(is_active=True)
+    if params.provider:
+        qs = qs.filter(provider=params.provider)
+    for cap in params.capabilities:
+        qs = qs.filter(**{f"supports_{cap}": True})
+    if params.open_weights is not None:
+        qs = qs.filter(open_weights=params.open_weights)
+    if params.featured is not None:
+        qs = qs.filter(featured=params.featured)
+    if params.min_context is not None:
+        qs = qs.filter(context_window__gte=params.min_context)
+    if params.max_context is not None:
+        qs = qs.filter(context_window__lte=params.max_context)
+    if params.min_price is not None:
+        qs = qs.filter(cost_input__gte=params.min_price)
+    if params.max_price is not None:
+        qs = qs.filter(cost_input__lte=params.max_price)
+    return qs
+
+
+def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
+    qs = _filtered(params)
+    phrases = [p for p in (normalize(word) for word in params.text.split()) if p]
+    if not phrases:
+        if not params.has_filters:
+            qs = qs.filter(featured=True)
+        return qs.order_by("provider_tier", "-version_key", Length("model_id"), "model_id")
+    for phrase in phrases:
+        qs = qs.filter(search_text__contains=phrase)
+    whole = " ".join(phrases)
+    rank = Case(
+        When(model_id=params.text.strip().lower(), then=Value(0)),
+        When(search_text__contains="|" + whole, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(rank=rank).order_by(
+        "rank", "provider_tier", "-version_key", Length("model_id"), "model_id"
+    )
+
+
+def search_catalog(params: SearchParams) -> list[CatalogModel]:
+    return list(search_queryset(params)[: max(1, min(params.limit, MAX_LIMIT))])

@@ -1,0 +1,200 @@
+"""Domain actions on memberships: model access, roles, members; every change is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from catalog.models import PlatformModel
+from orgs.models import Membership, ModelAccessEvent, Organization, Role
+
+MAX_ALLOWLIST = 500
+
+
+class AccessConflict(Exception):
+    """The member's access changed since the editor was opened."""
+
+    def __init__(self, current: Membership):
+        super().__init__("Someone else changed this member's access since you opened it.")
+        self.current = current
+
+
+def clean_allowlist(value: Any, *, keep: list[str] | None = None) -> list[str] | None:
+    """Validate an allowlist: None, or a list of platform model ids (order kept, no repeats).
+
+    Ids in `keep` (the current allowlist) stay valid even if no longer deployed.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(
+            "Model access is null (all platform models) or a list of ids.", code="invalid"
+        )
+    if len(value) > MAX_ALLOWLIST:
+        raise ValidationError(f"At most {MAX_ALLOWLIST} models.", code="too_many")
+    ids = list(dict.fromkeys(v.strip() for v in value))
+    known = set(PlatformModel.objects.filter(model_id__in=ids).values_list("model_id", flat=True))
+    known |= set(keep or [])
+    unknown = [v for v in ids if v not in known]
+    if unknown:
+        shown = ", ".join(repr(v[:80]) for v in unknown[:5])
+        raise ValidationError(
+            f"Not platform models: {shown}. Pick from the deployed dn/ models.",
+            code="unknown_model",
+        )
+    return ids
+
+
+def _audit(*, membership: Membership, actor: User | None, kind: str, before, after, via: str):
+    ModelAccessEvent.objects.create(
+        org_id=membership.org_id,
+        actor=actor,
+        member_id=membership.user_id,
+        member_email=membership.user.email,
+        kind=kind,
+        before=before,
+        after=after,
+        via=via,
+    )
+
+
+def _apply_access(locked: Membership, allowed: list[str] | None, *, actor, via) -> bool:
+    if locked.role == Role.OWNER and allowed is not None:
+        raise ValidationError(
+            "Owners always have every platform model; their access can't be restricted.",
+            code="owner",
+        )
+    before = locked.allowed_model_ids
+    if before == allowed and (before is None) == (allowed is None):
+        return False
+    locked.allowed_model_ids = allowed
+    locked.access_version += 1
+    locked.save(update_fields=["allowed_model_ids", "access_version"])
+    _audit(
+        membership=locked,
+        actor=actor,
+        kind=ModelAccessEvent.Kind.ACCESS,
+        before=before,
+        after=allowed,
+        via=via,
+    )
+    return True
+
+
+def set_model_access(
+    *,
+    membership: Membership,
+    allowed_model_ids: Any,
+    actor: User | None,
+    via: str,
+    expected_version: int | None = None,
+) -> Membership:
+    """Store null / [] / [ids] for one member. Raises ValidationError or AccessConflict."""
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if expected_version is not None and locked.access_version != expected_version:
+            raise AccessConflict(locked)
+        allowed = clean_allowlist(allowed_model_ids, keep=locked.allowed_model_ids)
+        _apply_access(locked, allowed, actor=actor, via=via)
+    return locked
+
+
+def bulk_set_model_access(
+    *, org: Organization, user_ids: list, allowed_model_ids: Any, actor: User, via: str
+) -> tuple[int, int]:
+    """Apply one setting to several members in one transaction. Owners and the actor are
+    skipped. Returns (changed, skipped)."""
+    allowed = clean_allowlist(allowed_model_ids)
+    changed = skipped = 0
+    with transaction.atomic():
+        members = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .filter(org=org, user_id__in=user_ids)
+            .order_by("pk")
+        )
+        for locked in members:
+            if locked.role == Role.OWNER or locked.user_id == actor.pk:
+                skipped += 1
+            elif _apply_access(locked, allowed, actor=actor, via=via):
+                changed += 1
+    return changed, skipped
+
+
+def _lock_owners(org: Organization) -> list[Membership]:
+    return list(Membership.objects.select_for_update().filter(org=org, role=Role.OWNER))
+
+
+def set_role(*, membership: Membership, role: str, actor: User | None, via: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
+    with transaction.atomic():
+        owners = _lock_owners(membership.org)
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        before = locked.role
+        if before == role:
+            return locked
+        if before == Role.OWNER and len(owners) <= 1:
+            raise ValidationError(
+                "This is the last owner. Make someone else owner first.", code="last_owner"
+            )
+        if role == Role.OWNER and locked.allowed_model_ids is not None:
+            _apply_access(locked, None, actor=actor, via=via)  # owners are never restricted
+        locked.role = role
+        locked.save(update_fields=["role"])
+        _audit(
+            membership=locked,
+            actor=actor,
+            kind=ModelAccessEvent.Kind.ROLE,
+            before=before,
+            after=role,
+            via=via,
+        )
+    return locked
+
+
+def add_member(
+    *, org: Organization, email: str, role: str, actor: User | None, via: str
+) -> Membership:
+    email = (email or "").strip().lower()
+    if role not in Role.values:
+        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        raise ValidationError(
+            f"No account uses {email[:254]}. Ask them to sign up first.", code="unknown_user"
+        )
+    with transaction.atomic():
+        if Membership.objects.filter(org=org, user=user).exists():
+            raise ValidationError(f"{user.email} is already a member.", code="duplicate")
+        membership = Membership.objects.create(org=org, user=user, role=role, invited_by=actor)
+        _audit(
+            membership=membership,
+            actor=actor,
+            kind=ModelAccessEvent.Kind.ADDED,
+            before=None,
+            after=role,
+            via=via,
+        )
+    return membership
+
+
+def remove_member(*, membership: Membership, actor: User | None, via: str) -> None:
+    with transaction.atomic():
+        owners = _lock_owners(membership.org)
+        if membership.role == Role.OWNER and len(owners) <= 1:
+            raise ValidationError(
+                "This is the last owner; an org needs at least one.", code="last_owner"
+            )
+        _audit(
+            membership=membership,
+            actor=actor,
+            kind=ModelAccessEvent.Kind.REMOVED,
+            before=membership.role,
+            after=None,
+            via=via,
+        )
+        membership.delete()
