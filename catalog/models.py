@@ -67,7 +67,13 @@ class CatalogModel(ModelSpecs):
 
     class Meta:
         ordering = ["model_id"]
-        indexes = [models.Index(fields=["featured", "is_active"], name="catalog_featured_idx")]
+        indexes = [
+            models.Index(
+                fields=["provider_tier"],
+                name="catalog_featured_idx",
+                condition=models.Q(featured=True, is_active=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.model_id

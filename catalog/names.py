@@ -93,6 +93,14 @@ def display_name(model_id: str) -> str:
             date = f"({token}-{rest[0]}-{rest[1]})"
             i += 3
             continue
+        if (
+            re.match(r"^(0[1-9]|1[0-2])$", token)
+            and len(rest) == 1
+            and re.match(r"^20\d\d$", rest[0])
+        ):
+            date = f"({rest[0]}-{token})"  # a month-year suffix: 08-2024
+            i += 2
+            continue
         if _SHORT_NUMBER.match(token):
             parts = [token]
             while i + 1 < len(tokens) and _SHORT_NUMBER.match(tokens[i + 1]) and len(parts) < 3:

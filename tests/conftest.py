@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import io
+import functools
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from accounts.models import User
 from catalog.models import PlatformModel
@@ -95,14 +97,75 @@ def staff(db) -> User:
     return make_user("admin@example.com", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture(scope="session")
-def catalog_db(django_db_setup, django_db_blocker):
-    """The shipped snapshot of the real LiteLLM cost map, loaded once per session."""
+@functools.cache
+def snapshot_records() -> dict:
+    from catalog.costmap import parse_cost_map
+    from catalog.sync import SNAPSHOT, read_file
+
+    return parse_cost_map(read_file(SNAPSHOT))
+
+
+def load_catalog() -> None:
+    from catalog.sync import apply_records
+
+    apply_records(snapshot_records(), source="tests")
+
+
+@pytest.fixture(scope="module")
+def catalog_module(django_db_setup, django_db_blocker):
+    """The shipped snapshot of the real LiteLLM cost map, loaded once per test module.
+
+    Modules using it must not mix in transactional tests (their flush would empty it).
+    """
+    from catalog.models import CatalogModel, SyncRun
+
     with django_db_blocker.unblock():
-        call_command("sync_catalog", verbosity=0, stdout=io.StringIO())
+        load_catalog()
     yield
+    with django_db_blocker.unblock():
+        CatalogModel.objects.all().delete()
+        SyncRun.objects.all().delete()
 
 
 @pytest.fixture
-def catalog(catalog_db, db):
+def catalog(catalog_module, db):
     return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Serves scripted answers: routes[path] is a list of (status, body[, delay]) answers,
+    the last one repeating."""
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        server = self.server
+        server.requests.append((self.path, self.headers.get("Authorization")))
+        answers = server.routes.get(self.path.split("?")[0]) or [(404, b"{}")]
+        answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        status, body, delay = (*answer, 0)[:3]
+        if delay:
+            time.sleep(delay)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def live_http():
+    """A real HTTP server on loopback, for the proxy and catalog download tests."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.routes, server.requests = {}, []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

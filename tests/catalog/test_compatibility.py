@@ -1,0 +1,55 @@
+"""The LiteLLM compatibility check for ad-hoc ids (SPEC 4.3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.providers import litellm_providers
+from catalog.validation import check_compatibility
+
+
+def test_openrouter_new_model_is_valid_with_openrouter_key():
+    result = check_compatibility("openrouter/some/new-model")
+    assert result.as_dict() == {
+        "valid": True,
+        "model_id": "openrouter/some/new-model",
+        "provider": "openrouter",
+        "required_api_keys": ["OPENROUTER_API_KEY"],
+        "error": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("foo/bar", "Unknown provider"),
+        ("dn/anything", "platform models"),
+        ("", "Enter a model id"),
+        ("   ", "Enter a model id"),
+        ("openai/gpt 4o", "spaces"),
+        ("openai/" + "x" * 10_000, "at most 255"),
+        ("openai/gpt-ü", "ASCII"),
+        ("gpt-4o", "provider/model"),
+        ("openai/", "empty or malformed"),
+        ("openai//gpt", "empty or malformed"),
+        ("openai/-gpt", "empty or malformed"),
+        ("openai/gpt;rm", "ASCII letters"),
+    ],
+)
+def test_invalid_ids_come_with_a_reason(raw, reason):
+    result = check_compatibility(raw)
+    assert result.valid is False
+    assert reason in result.error
+    assert len(result.model_id) <= 255
+
+
+def test_ships_litellm_provider_list():
+    providers = litellm_providers()
+    assert {"openai", "anthropic", "openrouter", "gemini", "bedrock", "vertex_ai"} <= providers
+    assert len(providers) >= 166
+
+
+def test_valid_gemini_reports_either_key():
+    result = check_compatibility(" gemini/gemini-9-ultra ")
+    assert result.valid and result.model_id == "gemini/gemini-9-ultra"
+    assert result.required_api_keys == ["GEMINI_API_KEY", "GOOGLE_API_KEY"]

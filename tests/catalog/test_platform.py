@@ -1,0 +1,172 @@
+"""Platform models from a LiteLLM proxy: a real HTTP server on loopback serving the real
+recorded responses, and each failure mode (SPEC 4.2)."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+
+from catalog import platform
+from catalog.models import PlatformModel, SyncRun
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MODEL_INFO = (FIXTURES / "litellm_proxy_model_info.json").read_bytes()
+V1_MODELS = (FIXTURES / "litellm_proxy_v1_models.json").read_bytes()
+DEPLOYED = ["dn/claude-opus-4-6", "dn/gpt-5.2", "dn/gemini-3-pro"]
+
+
+@pytest.fixture
+def proxy(live_http, settings):
+    settings.LITELLM_PROXY_URL = live_http.url
+    settings.LITELLM_API_KEY = "sk-test-master"
+    settings.PLATFORM_MODELS_TTL = 60
+    live_http.routes["/model/info"] = [(200, MODEL_INFO)]
+    live_http.routes["/v1/models"] = [(200, V1_MODELS)]
+    return live_http
+
+
+def active_ids() -> list[str]:
+    return [m.model_id for m in platform.deployed_models()]
+
+
+def test_reads_model_info_with_metadata_and_bearer_auth(proxy):
+    assert active_ids() == DEPLOYED
+    opus = PlatformModel.objects.get(model_id="dn/claude-opus-4-6")
+    assert opus.litellm_model == "anthropic/claude-opus-4-6"
+    assert opus.context_window == 1_000_000 and opus.max_output == 128_000
+    assert opus.cost_input == pytest.approx(5.0) and opus.cost_output == pytest.approx(25.0)
+    assert opus.supports_vision and opus.supports_reasoning
+    assert opus.display_name == "Claude Opus 4.6"
+    assert proxy.requests[0] == ("/model/info", "Bearer sk-test-master")
+
+
+def test_falls_back_to_v1_models(proxy):
+    proxy.routes["/model/info"] = [(404, b'{"detail": "not found"}')]
+    assert active_ids() == DEPLOYED
+    assert PlatformModel.objects.get(model_id="dn/gpt-5.2").context_window == 272_000
+    assert [path for path, _ in proxy.requests] == ["/model/info", "/v1/models"]
+
+
+def test_keeps_only_dn_models(proxy):
+    data = json.loads(MODEL_INFO)
+    data["data"].append({"model_name": "gpt-4o", "litellm_params": {"model": "openai/gpt-4o"}})
+    proxy.routes["/model/info"] = [(200, json.dumps(data).encode())]
+    assert active_ids() == DEPLOYED
+
+
+def test_stored_list_is_reused_within_the_ttl(proxy):
+    active_ids()
+    active_ids()
+    assert len(proxy.requests) == 1
+    cache.delete(platform.FRESH_KEY)  # the TTL passed
+    active_ids()
+    assert len(proxy.requests) == 2
+
+
+def test_removed_alias_becomes_not_deployed_and_is_back_when_redeployed(proxy):
+    active_ids()
+    data = json.loads(MODEL_INFO)
+    data["data"] = [d for d in data["data"] if d["model_name"] != "dn/gemini-3-pro"]
+    proxy.routes["/model/info"] = [(200, json.dumps(data).encode())]
+    cache.delete(platform.FRESH_KEY)
+    assert active_ids() == ["dn/claude-opus-4-6", "dn/gpt-5.2"]
+    assert PlatformModel.objects.get(model_id="dn/gemini-3-pro").is_active is False
+    proxy.routes["/model/info"] = [(200, MODEL_INFO)]
+    cache.delete(platform.FRESH_KEY)
+    assert active_ids() == DEPLOYED
+
+
+FAILURES = {
+    "401": [(401, b'{"error": "bad key"}')],
+    "500": [(500, b"Internal Server Error")],
+    "malformed JSON": [(200, b'{"data": [')],
+    "empty JSON object": [(200, b"{}")],
+    "no dn models": [(200, b'{"data": [{"model_name": "gpt-4o"}]}')],
+    "data not a list": [(200, b'{"data": "nope"}')],
+    "HTML": [(200, b"<html>login</html>")],
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_failures_keep_the_last_good_list_and_say_so(proxy, failure):
+    assert active_ids() == DEPLOYED
+    assert platform.platform_status().stale is False
+    proxy.routes["/model/info"] = list(FAILURES[failure])
+    proxy.routes["/v1/models"] = list(FAILURES[failure])
+    cache.delete(platform.FRESH_KEY)
+    assert active_ids() == DEPLOYED
+    status = platform.platform_status()
+    assert status.stale is True
+    assert status.last_success is not None and status.error
+    assert SyncRun.objects.filter(kind="platform", ok=False).count() == 1
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def test_refused_proxy_keeps_the_list(proxy, settings):
+    active_ids()
+    settings.LITELLM_PROXY_URL = _closed_port_url()
+    cache.delete(platform.FRESH_KEY)
+    started = time.monotonic()
+    assert active_ids() == DEPLOYED
+    assert time.monotonic() - started < 2.5
+    assert platform.platform_status().stale
+
+
+def test_hung_proxy_is_bounded_and_keeps_the_list(proxy):
+    active_ids()
+    proxy.routes["/model/info"] = [(200, MODEL_INFO, 10)]
+    proxy.routes["/v1/models"] = [(200, V1_MODELS, 10)]
+    cache.delete(platform.FRESH_KEY)
+    started = time.monotonic()
+    assert active_ids() == DEPLOYED
+    assert time.monotonic() - started < 2.5
+    assert platform.platform_status().stale
+
+
+def test_concurrent_requests_do_not_stampede_the_proxy(proxy, monkeypatch):
+    """Only the request that wins the cache lock asks the proxy; the rest serve stored rows."""
+    proxy.routes["/model/info"] = [(200, MODEL_INFO, 0.5)]
+    calls = []
+    monkeypatch.setattr(
+        platform, "sync_platform_models", lambda: calls.append(platform.fetch_deployed())
+    )
+    threads = [threading.Thread(target=platform.refresh_if_due) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert len(proxy.requests) == 1
+
+
+def test_sync_platform_models_command(proxy):
+    out = io.StringIO()
+    call_command("sync_platform_models", stdout=out)
+    assert "3 new" in out.getvalue()
+    proxy.routes["/model/info"] = [(500, b"")]
+    proxy.routes["/v1/models"] = [(500, b"")]
+    with pytest.raises(CommandError, match="last list stays"):
+        call_command("sync_platform_models", stdout=out)
+    assert PlatformModel.objects.filter(is_active=True).count() == 3
+
+
+def test_without_a_proxy_admin_rows_are_the_platform_models(settings, platform_models):
+    settings.LITELLM_PROXY_URL = ""
+    assert active_ids() == DEPLOYED
+    assert platform.platform_status() is None
+    with pytest.raises(CommandError, match="LITELLM_PROXY_URL is not set"):
+        call_command("sync_platform_models")

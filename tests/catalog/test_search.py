@@ -1,0 +1,144 @@
+"""Catalog search on the real data: ranking, normalisation, filters and tokens.
+
+Runs on whichever database the suite uses; CI runs it on PostgreSQL and on SQLite.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from catalog.search import MAX_LIMIT, parse_query, search_catalog, search_queryset
+
+pytestmark = pytest.mark.usefixtures("catalog")
+
+
+def first(query: str, **filters) -> str:
+    results = search_catalog(parse_query(query, **filters))
+    assert results, f"no results for {query!r}"
+    return results[0].model_id
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("opus 4.5", "anthropic/claude-opus-4-5"),
+        ("Opus-4-5", "anthropic/claude-opus-4-5"),
+        ("claude opus 4.5", "anthropic/claude-opus-4-5"),
+        ("CLAUDE_OPUS_4_5", "anthropic/claude-opus-4-5"),
+        ("4.5 opus", "anthropic/claude-opus-4-5"),
+        ("anthropic/claude-opus-4-5", "anthropic/claude-opus-4-5"),
+        ("openai/gpt-4.1", "openai/gpt-4.1"),
+        ("gpt-5.2", "openai/gpt-5.2"),
+        ("gpt 4o mini", "openai/gpt-4o-mini"),
+        ("gpt4o", "openai/gpt-4o"),
+        ("gemini 2.5 pro", "gemini/gemini-2.5-pro"),
+        ("sonnet 4.5", "anthropic/claude-sonnet-4-5"),
+        ("o4 mini", "openai/o4-mini"),
+        ("o3", "openai/o3"),
+        ("deepseek chat", "deepseek/deepseek-chat"),
+        ("nova pro", "amazon_nova/nova-pro-v1"),
+        ("vertex_ai/claude-opus-4-5", "vertex_ai/claude-opus-4-5"),
+        ("openrouter", None),
+    ],
+)
+def test_query_finds_the_expected_first_result(query, expected):
+    if expected is None:  # a provider absent from this catalog snapshot: no results, no error
+        assert search_catalog(parse_query(query)) == []
+    else:
+        assert first(query) == expected
+
+
+def test_every_word_must_match():
+    results = search_catalog(parse_query("claude opus 4.5 zzzz"))
+    assert results == []
+    for model in search_catalog(parse_query("claude haiku", limit=100)):
+        assert "haiku" in model.search_text and "claude" in model.search_text
+
+
+def test_exact_id_beats_prefix_and_prefix_beats_the_rest():
+    ids = [m.model_id for m in search_catalog(parse_query("gpt-4o", limit=50))]
+    assert ids[0] == "openai/gpt-4o"
+    tail_prefixed = [i for i in ids if i.split("/")[-1].startswith("gpt-4o")]
+    others = [i for i in ids if not i.split("/")[-1].startswith("gpt-4o")]
+    if others:
+        assert ids.index(others[0]) > ids.index(tail_prefixed[0])
+
+
+def test_ties_prefer_first_party_then_newer_then_shorter():
+    ids = [m.model_id for m in search_catalog(parse_query("opus 4.5", limit=10))]
+    assert ids[:2] == ["anthropic/claude-opus-4-5", "anthropic/claude-opus-4-5-20251101"]
+
+
+def test_empty_query_shows_featured_models():
+    results = search_catalog(parse_query(""))
+    assert results and all(m.featured for m in results)
+    assert "anthropic/claude-opus-4-5" in [m.model_id for m in results]
+
+
+def test_limit_has_a_hard_cap():
+    assert len(search_catalog(parse_query("a", limit=10_000))) == MAX_LIMIT
+    assert len(search_catalog(parse_query("claude", limit=3))) == 3
+
+
+def test_provider_filter_and_token_agree():
+    by_token = [m.model_id for m in search_catalog(parse_query("provider:anthropic opus"))]
+    by_filter = [m.model_id for m in search_catalog(parse_query("opus", provider="anthropic"))]
+    assert by_token == by_filter
+    assert by_token and all(i.startswith("anthropic/") for i in by_token)
+
+
+def test_capability_context_price_and_open_tokens():
+    params = parse_query("provider:anthropic cap:vision ctx:>=128k price:<5 open:no claude")
+    assert (params.provider, params.capabilities, params.min_context, params.max_price) == (
+        "anthropic",
+        ["vision"],
+        128_000,
+        pytest.approx(5),
+    )
+    assert params.open_weights is False and params.text == "claude"
+    results = search_catalog(params)
+    assert results
+    for m in results:
+        assert m.provider == "anthropic" and m.supports_vision
+        assert m.context_window >= 128_000 and m.cost_input < 5 and not m.open_weights
+
+
+def test_open_weights_token():
+    results = search_catalog(parse_query("open:yes llama", limit=50))
+    assert results and all(m.open_weights for m in results)
+
+
+def test_context_upper_bound_and_price_floor():
+    results = search_catalog(parse_query("ctx:<=32k price:>=1 gpt", limit=50))
+    assert results
+    assert all(m.context_window <= 32_000 and m.cost_input >= 1 for m in results)
+
+
+def test_capability_filter_from_api_list():
+    results = search_catalog(parse_query("gemini", capabilities=["reasoning", "vision"]))
+    assert results and all(m.supports_reasoning and m.supports_vision for m in results)
+
+
+@pytest.mark.parametrize("bad", ["ctx:>=lots", "cap:telepathy", "open:maybe", "price:<cheap"])
+def test_bad_tokens_are_reported_not_fatal(bad):
+    params = parse_query(f"{bad} claude")
+    assert params.errors
+    assert search_catalog(params)  # the rest of the query still runs
+
+
+@pytest.mark.parametrize("query", ["💥 opus", "a" * 10_000, "%", "_", "'; DROP TABLE x; --", "\\"])
+def test_odd_queries_never_fail(query):
+    search_catalog(parse_query(query))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm exists on PostgreSQL only")
+def test_postgres_search_uses_the_trigram_index():
+    qs = search_queryset(parse_query("claude opus"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_catalogmodel")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = qs.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "catalog_search_trgm" in plan, plan
