@@ -9,6 +9,15 @@ app_name = "accounts"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:chat_models"), name="home"),
     path("chat-models/", chat_models.page, name="chat_models"),
+    path("chat-models/add/", chat_models.add_model, name="add_model"),
+    path("chat-models/remove/", chat_models.remove_model, name="remove_model"),
+    path("chat-models/reset/", chat_models.reset_models, name="reset_models"),
+    path("chat-models/check/", chat_models.check_model, name="check_model"),
     path("secrets/", secrets.page, name="secrets"),
+    path("secrets/new/", secrets.create, name="create_secret"),
+    path("secrets/<uuid:pk>/replace/", secrets.replace, name="replace_secret"),
+    path("secrets/<uuid:pk>/delete/", secrets.delete, name="delete_secret"),
     path("api-keys/", api_keys.page, name="api_keys"),
+    path("api-keys/new/", api_keys.create, name="create_api_key"),
+    path("api-keys/<int:pk>/revoke/", api_keys.revoke, name="revoke_api_key"),
 ]

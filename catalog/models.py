@@ -78,6 +78,12 @@ class CatalogModel(ModelSpecs):
     def __str__(self) -> str:
         return self.model_id
 
+    @property
+    def provider_label(self) -> str:
+        from catalog.providers import get_provider
+
+        return get_provider(self.provider).label
+
 
 class PlatformModel(ModelSpecs):
     """A dn/ model deployed on the platform's LiteLLM proxy (or managed by staff in admin)."""

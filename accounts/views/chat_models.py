@@ -1,12 +1,129 @@
+"""Account Settings → Chat Models: platform models, the BYOK list and the model browser."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from accounts import services
+from accounts.forms import ModelIdForm
+from accounts.picker import picker_set
+from catalog.models import CAPABILITIES
+from catalog.providers import PROVIDERS
+from catalog.search import parse_query, search_catalog
+from catalog.validation import check_compatibility
+from orgs.access import active_membership
+
+TEMPLATE = "accounts/chat_models.html"
+PROVIDER_CHOICES = sorted(((p.slug, p.label) for p in PROVIDERS.values()), key=lambda c: c[1])
+
+
+def _search_params(request: HttpRequest):
+    return parse_query(
+        request.GET.get("q", ""),
+        provider=request.GET.get("provider") or None,
+        capabilities=[c for c in [request.GET.get("cap")] if c],
+    )
+
+
+def _context(request: HttpRequest, **extra) -> dict:
+    picker = picker_set(user=request.user, membership=active_membership(request))
+    params = _search_params(request)
+    return {
+        "nav": "chat_models",
+        "picker": picker,
+        "params": params,
+        "results": search_catalog(params),
+        "enabled": set(picker.enabled_model_ids),
+        "q": request.GET.get("q", ""),
+        "provider": request.GET.get("provider", ""),
+        "cap": request.GET.get("cap", ""),
+        "provider_choices": PROVIDER_CHOICES,
+        "capability_choices": CAPABILITIES,
+        **extra,
+    }
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def page(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "settings/placeholder.html", {"nav": "chat_models", "title": "chat_models"}
-    )
+    context = _context(request)
+    if request.htmx and request.htmx.target == "results":
+        response = render(request, TEMPLATE + "#results", context)
+        return push_url(response, _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
+    return render(request, TEMPLATE, context)
+
+
+def _page_url(data) -> str:
+    query = {k: v for k in ("q", "provider", "cap") if (v := data.get(k, "").strip())}
+    url = reverse("accounts:chat_models")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    return redirect(_page_url(request.POST))
+
+
+def _after_change(request: HttpRequest, error: str = "", success: str = "", **extra):
+    """htmx: re-render "Your models" in place (status 200 even for errors). Otherwise PRG."""
+    if request.htmx:
+        context = _context(request, error=error, success=success, **extra)
+        return render(request, TEMPLATE + "#byok", context)
+    if error:
+        messages.error(request, error)
+    elif success:
+        messages.success(request, success)
+    return _back(request)
+
+
+@require_POST
+def add_model(request: HttpRequest) -> HttpResponse:
+    form = ModelIdForm(request.POST)
+    if not form.is_valid():
+        return _after_change(request, error=form.errors["model_id"][0])
+    try:
+        model_id = services.add_model(
+            user=request.user,
+            model_id=form.cleaned_data["model_id"],
+            allow_uncatalogued=form.cleaned_data["force"],
+        )
+    except ValidationError as exc:
+        return _after_change(request, error=exc.messages[0])
+    return _after_change(request, success=f"Added {model_id}.", added=model_id)
+
+
+@require_POST
+def remove_model(request: HttpRequest) -> HttpResponse:
+    model_id = request.POST.get("model_id", "")[:1000]
+    try:
+        services.remove_model(
+            user=request.user, model_id=model_id, membership=active_membership(request)
+        )
+    except ValidationError as exc:
+        return _after_change(request, error=exc.messages[0])
+    return _after_change(request, success=f"Removed {model_id}.", removed=model_id)
+
+
+@require_POST
+def reset_models(request: HttpRequest) -> HttpResponse:
+    try:
+        count = services.reset_models(user=request.user, membership=active_membership(request))
+    except ValidationError as exc:
+        return _after_change(request, error=exc.messages[0])
+    return _after_change(request, success=f"Reset to defaults: removed {count} models.")
+
+
+@require_POST
+def check_model(request: HttpRequest) -> HttpResponse:
+    """LiteLLM compatibility check for an id that is not in the catalog."""
+    result = check_compatibility(request.POST.get("model_id", "")[:1000])
+    if request.htmx:
+        return render(request, TEMPLATE + "#compat", {"compat": result})
+    return render(request, TEMPLATE, _context(request, compat=result))

@@ -1,10 +1,94 @@
+"""Account Settings → Secrets: write-only named values, masked, with the models they serve."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import services
+from accounts.forms import SecretForm, SecretValueForm
+from accounts.models import Secret
+from accounts.presets import presets_for
+from catalog.providers import required_keys
+
+TEMPLATE = "accounts/secrets.html"
+
+
+def _context(request: HttpRequest, **extra) -> dict:
+    secrets = list(request.user.secrets.all())
+    enabled = list(request.user.enabled_models.values_list("model_id", flat=True))
+    needs: dict[str, list[str]] = {}
+    for model_id in enabled:
+        for name in required_keys(model_id).names:
+            needs.setdefault(name, []).append(model_id)
+    for secret in secrets:
+        secret.satisfies = needs.get(secret.name, [])
+    saved = {s.name for s in secrets}
+    return {
+        "nav": "secrets",
+        "secrets": secrets,
+        "presets": presets_for(saved),
+        "form": SecretForm(initial={"name": request.GET.get("name", "")[:128]}),
+        **extra,
+    }
 
 
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
-    return render(request, "settings/placeholder.html", {"nav": "secrets", "title": "secrets"})
+    return render(request, TEMPLATE, _context(request))
+
+
+def _done(request: HttpRequest, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("accounts:secrets")
+
+
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    form = SecretForm(request.POST)
+    if form.is_valid():
+        try:
+            secret = services.save_secret(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                value=form.cleaned_data["value"],
+                replace=False,
+            )
+        except ValidationError as exc:  # a duplicate name
+            form.add_error("name", exc)
+        else:
+            return _done(request, f"Saved {secret.name}. Its value won't be shown again.")
+    return render(request, TEMPLATE, _context(request, form=form), status=200)
+
+
+@require_POST
+def replace(request: HttpRequest, pk) -> HttpResponse:
+    secret = get_object_or_404(Secret, pk=pk, user=request.user)
+    form = SecretValueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.replace_secret_value(secret=secret, value=form.cleaned_data["value"])
+        except ValidationError as exc:
+            form.add_error("value", exc)
+        else:
+            return _done(request, f"Replaced the value of {secret.name}.")
+    context = _context(request, replace_form=form, replacing=secret.pk)
+    return render(request, TEMPLATE, context)
+
+
+@require_POST
+def delete(request: HttpRequest, pk) -> HttpResponse:
+    secret = get_object_or_404(Secret, pk=pk, user=request.user)
+    needed_by = [
+        m
+        for m in request.user.enabled_models.values_list("model_id", flat=True)
+        if secret.name in required_keys(m).names
+    ]
+    if needed_by and request.POST.get("confirm") != "yes":
+        context = _context(request, confirm_delete=secret, needed_by=needed_by)
+        return render(request, TEMPLATE, context)
+    secret.delete()
+    return _done(request, f"Deleted {secret.name}.")

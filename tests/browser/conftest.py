@@ -51,7 +51,11 @@ def browser():
 
 @pytest.fixture
 def demo(live_server, transactional_db):
+    """The live server with the demo data and the real catalog snapshot."""
+    from tests.conftest import load_catalog
+
     call_command("seed_demo", verbosity=0)
+    load_catalog()
     return live_server
 
 
