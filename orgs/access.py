@@ -12,12 +12,10 @@ SESSION_KEY = "active_org"
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
     """The caller's membership in org `slug`; 404 for outsiders (and anonymous API callers)."""
-    if not request.user.is_authenticated:
-        raise Http404
-    try:
-        return Membership.objects.select_related("org").get(org__slug=slug, user=request.user)
-    except Membership.DoesNotExist:
-        raise Http404("No such organization.") from None
+    for membership in user_memberships(request):
+        if membership.org.slug == slug:
+            return membership
+    raise Http404("No such organization.")
 
 
 def get_owner_membership(request: HttpRequest, slug: str) -> Membership:

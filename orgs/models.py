@@ -114,7 +114,15 @@ class ModelAccessEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.member_email} via {self.via}"
 
-    def describe(self, value) -> str:
+    def _describe(self, value) -> str:
         if self.kind == self.Kind.ACCESS:
-            return access_summary(value) + (f": {', '.join(value)}" if value else "")
+            return access_summary(value) + (f" ({', '.join(value)})" if value else "")
         return "—" if value is None else str(value)
+
+    @property
+    def before_text(self) -> str:
+        return self._describe(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self._describe(self.after)

@@ -1,23 +1,123 @@
+"""Settings → Members: the member list, and owners' member management."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
+from catalog.platform import deployed_models
+from orgs import services
 from orgs.access import get_membership, get_owner_membership
+from orgs.models import Membership, ModelAccessEvent, Role
+
+TEMPLATE = "orgs/members.html"
+PER_PAGE = 50
+
+
+def member_page(me: Membership, query: str, page: str | int):
+    members = Membership.objects.filter(org=me.org).select_related("user").order_by("user__email")
+    if query:
+        members = members.filter(Q(user__email__icontains=query) | Q(user__name__icontains=query))
+    return Paginator(members, PER_PAGE).get_page(page)
+
+
+def target_membership(me: Membership, user_id) -> Membership:
+    """A member of the caller's org, for an owner action that may not touch the caller."""
+    target = get_object_or_404(
+        Membership.objects.select_related("user"), org=me.org, user_id=user_id
+    )
+    if target.user_id == me.user_id:
+        raise PermissionDenied("You can't change your own role or model access.")
+    return target
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_membership(request, slug)
-    return render(
-        request, "settings/placeholder.html", {"nav": "members", "title": membership.org.name}
+    me = get_membership(request, slug)
+    query = request.GET.get("q", "").strip()[:200]
+    context = {
+        "nav": "members",
+        "me": me,
+        "org": me.org,
+        "members": member_page(me, query, request.GET.get("page", 1)),
+        "q": query,
+        "platform_models": deployed_models() if me.is_owner else [],
+        "roles": Role.choices,
+    }
+    if request.htmx and request.htmx.target == "member-list":
+        return render(request, TEMPLATE + "#member_list", context)
+    return render(request, TEMPLATE, context)
+
+
+def _row(request: HttpRequest, me: Membership, member: Membership, **extra) -> HttpResponse:
+    context = {"me": me, "org": me.org, "m": member, "roles": Role.choices, **extra}
+    return render(request, TEMPLATE + "#member_row", context)
+
+
+def _done(
+    request: HttpRequest, me: Membership, member: Membership | None, *, error="", success=""
+) -> HttpResponse:
+    if request.htmx and member is not None:
+        return _row(request, me, member, error=error, success=success)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("orgs:members", me.org.slug)
+
+
+@require_POST
+def add_member(request: HttpRequest, slug: str) -> HttpResponse:
+    me = get_owner_membership(request, slug)
+    try:
+        member = services.add_member(
+            org=me.org,
+            email=request.POST.get("email", "")[:254],
+            role=request.POST.get("role", ""),
+            actor=request.user,
+            via=ModelAccessEvent.Via.WEB,
+        )
+    except ValidationError as exc:
+        return _done(request, me, None, error=exc.messages[0])
+    return _done(request, me, None, success=f"Added {member.user.email} as {member.role}.")
+
+
+@require_POST
+def change_role(request: HttpRequest, slug: str, user_id) -> HttpResponse:
+    me = get_owner_membership(request, slug)
+    member = target_membership(me, user_id)
+    try:
+        member = services.set_role(
+            membership=member,
+            role=request.POST.get("role", ""),
+            actor=request.user,
+            via=ModelAccessEvent.Via.WEB,
+        )
+    except ValidationError as exc:
+        return _done(request, me, member, error=exc.messages[0])
+    return _done(
+        request,
+        me,
+        member,
+        success=f"{member.user.email} is now {member.get_role_display().lower()}.",
     )
 
 
-@require_GET
-def audit(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = get_owner_membership(request, slug)
-    return render(
-        request, "settings/placeholder.html", {"nav": "audit", "title": membership.org.name}
-    )
+@require_POST
+def remove_member(request: HttpRequest, slug: str, user_id) -> HttpResponse:
+    me = get_owner_membership(request, slug)
+    member = target_membership(me, user_id)
+    try:
+        services.remove_member(membership=member, actor=request.user, via=ModelAccessEvent.Via.WEB)
+    except ValidationError as exc:
+        return _done(request, me, member, error=exc.messages[0])
+    if request.htmx:
+        return HttpResponse("")  # the row disappears
+    return _done(request, me, None, success=f"Removed {member.user.email}.")

@@ -1,0 +1,21 @@
+"""The model-access audit log (owners only)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from orgs.access import get_owner_membership
+from orgs.models import ModelAccessEvent
+
+
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    me = get_owner_membership(request, slug)
+    events = ModelAccessEvent.objects.filter(org=me.org).select_related("actor")
+    events_page = Paginator(events, 50).get_page(request.GET.get("page", 1))
+    return render(
+        request, "orgs/audit.html", {"nav": "audit", "org": me.org, "events": events_page}
+    )

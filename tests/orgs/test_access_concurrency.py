@@ -1,0 +1,71 @@
+"""Eight owners' saves racing on one member leave a consistent state and eight audit events."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from orgs import services
+from orgs.models import Membership, ModelAccessEvent
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+VALUES = [
+    None,
+    [],
+    ["dn/gpt-5.2"],
+    ["dn/claude-opus-4-6"],
+    ["dn/gemini-3-pro"],
+    ["dn/gpt-5.2", "dn/gemini-3-pro"],
+    ["dn/claude-opus-4-6", "dn/gpt-5.2"],
+    ["dn/gemini-3-pro", "dn/claude-opus-4-6"],
+]
+
+
+def race(target, values, **kwargs) -> list[BaseException]:
+    barrier = threading.Barrier(len(values))
+    errors: list[BaseException] = []
+
+    def worker(value):
+        try:
+            barrier.wait()
+            services.set_model_access(
+                membership=target, allowed_model_ids=value, via="web", actor=None, **kwargs
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(v,)) for v in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_eight_concurrent_changes_are_serialised_and_audited(restricted, platform_models):
+    target = Membership.objects.get(user=restricted)
+    assert race(target, VALUES) == []
+    events = list(ModelAccessEvent.objects.order_by("id"))
+    assert len(events) == 8
+    # The audit trail is one unbroken chain: each event starts where the previous one ended.
+    chain = [events[0].before] + [e.after for e in events]
+    assert chain[0] == ["dn/claude-opus-4-6"]
+    for previous, event in zip(events, events[1:], strict=False):
+        assert event.before == previous.after
+    target.refresh_from_db()
+    assert target.allowed_model_ids == events[-1].after
+    assert target.access_version == 8
+
+
+def test_concurrent_editors_with_the_same_version_one_wins(restricted, platform_models):
+    target = Membership.objects.get(user=restricted)
+    errors = race(target, VALUES[:4], expected_version=target.access_version)
+    assert len(errors) == 3 and all(isinstance(e, services.AccessConflict) for e in errors)
+    assert ModelAccessEvent.objects.count() == 1
