@@ -104,7 +104,7 @@ def permitted_platform_models(
     return [m for m in deployed if m.model_id in allowed_set]
 
 
-def _platform_entry(model: PlatformModel) -> PickerModel:
+def platform_entry(model: PlatformModel) -> PickerModel:
     return PickerModel(
         id=model.model_id,
         name=model.display_name or display_name(model.model_id),
@@ -144,7 +144,7 @@ def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
     saved_keys = set(user.secrets.values_list("name", flat=True))
     platform = permitted_platform_models(membership, deployed_models())
     return PickerSet(
-        platform=[_platform_entry(m) for m in platform],
+        platform=[platform_entry(m) for m in platform],
         byok=byok_entries(model_ids, saved_keys),
         restricted=membership is not None and membership.is_restricted,
         status=platform_status(),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
+PER_PAGE = 50
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -52,3 +56,21 @@ def active_membership(request: HttpRequest, slug: str | None = None) -> Membersh
     if slug:
         raise Http404("No such organization.")
     return memberships[0] if memberships else None
+
+
+def member_page(me: Membership, query: str, page: str | int) -> Page:
+    """One page of the caller's org members, searched by email or name."""
+    members = Membership.objects.filter(org=me.org).select_related("user").order_by("user__email")
+    if query:
+        members = members.filter(Q(user__email__icontains=query) | Q(user__name__icontains=query))
+    return Paginator(members, PER_PAGE).get_page(page)
+
+
+def target_membership(me: Membership, user_id) -> Membership:
+    """A member of the caller's org, for an owner action that may not touch the caller."""
+    target = get_object_or_404(
+        Membership.objects.select_related("user"), org=me.org, user_id=user_id
+    )
+    if target.user_id == me.user_id:
+        raise PermissionDenied("You can't change your own role or model access.")
+    return target

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs import services
-from orgs.access import get_owner_membership
+from orgs.access import get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent, Role
-from orgs.views.members import TEMPLATE, target_membership
+from orgs.views.members import TEMPLATE
 
 
 def editor_choices(allowed: list[str] | None) -> list[PlatformModel]:

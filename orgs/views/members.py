@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.platform import deployed_models
 from orgs import services
-from orgs.access import get_membership, get_owner_membership
+from orgs.access import get_membership, get_owner_membership, member_page, target_membership
 from orgs.models import Membership, ModelAccessEvent, Role
 
 TEMPLATE = "orgs/members.html"
-PER_PAGE = 50
-
-
-def member_page(me: Membership, query: str, page: str | int):
-    members = Membership.objects.filter(org=me.org).select_related("user").order_by("user__email")
-    if query:
-        members = members.filter(Q(user__email__icontains=query) | Q(user__name__icontains=query))
-    return Paginator(members, PER_PAGE).get_page(page)
-
-
-def target_membership(me: Membership, user_id) -> Membership:
-    """A member of the caller's org, for an owner action that may not touch the caller."""
-    target = get_object_or_404(
-        Membership.objects.select_related("user"), org=me.org, user_id=user_id
-    )
-    if target.user_id == me.user_id:
-        raise PermissionDenied("You can't change your own role or model access.")
-    return target
 
 
 @require_GET
