@@ -9,7 +9,7 @@ from typing import Any
 
 from catalog.names import display_name, model_tail, version_key
 from catalog.providers import FIRST_PARTY, get_provider, routable_provider
-from catalog.search import build_search_text
+from catalog.search import build_search_text, normalize
 
 KEPT_MODES = ("chat", "responses")
 _NUMBER_FIELDS = (
@@ -120,9 +120,10 @@ def record_for(model_id: str, provider: str, entry: dict[str, Any]) -> dict[str,
             model_id=model_id,
             tail=tail,
             name=name,
-            provider=provider,
             provider_label=get_provider(provider).label,
         ),
+        "name_norm": normalize(name)[:255],
+        "tail_norm": normalize(tail)[:255],
         "version_key": version_key(name),
         # A provider's own models (not gateway paths like perplexity/anthropic/...) rank first.
         "provider_tier": 0 if provider in FIRST_PARTY and model_id.count("/") == 1 else 1,

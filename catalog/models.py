@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Length
 
 # Capability name -> boolean field. The order is the display order.
 CAPABILITIES = (
@@ -61,6 +62,8 @@ class CatalogModel(ModelSpecs):
     is_active = models.BooleanField(default=True, help_text="False once a sync no longer sees it")
     # Search support: see catalog/search.py.
     search_text = models.TextField(default="", editable=False)
+    name_norm = models.CharField(max_length=255, default="", editable=False)
+    tail_norm = models.CharField(max_length=255, default="", editable=False)
     version_key = models.FloatField(default=0, editable=False)
     provider_tier = models.PositiveSmallIntegerField(default=1, editable=False)
     synced_at = models.DateTimeField(null=True, blank=True)
@@ -72,7 +75,16 @@ class CatalogModel(ModelSpecs):
                 fields=["provider_tier"],
                 name="catalog_featured_idx",
                 condition=models.Q(featured=True, is_active=True),
-            )
+            ),
+            # The search's tie-break order (catalog/search.py STATIC_ORDER).
+            models.Index(
+                "provider_tier",
+                models.F("version_key").desc(),
+                Length("model_id"),
+                "model_id",
+                name="catalog_rank_idx",
+                condition=models.Q(is_active=True),
+            ),
         ]
 
     def __str__(self) -> str:

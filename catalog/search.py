@@ -1,9 +1,14 @@
 """Catalog search: one service for the page and the API (SPEC 5.1).
 
-Every row stores `search_text`: lower-case sections separated by `|`, each section its words
-joined by single spaces (`|claude opus 4 5|claude opus 4 5|claudeopus45|anthropic|`).
-A query word is normalised the same way and must appear as a phrase, so dots, dashes,
-underscores and case never matter. On PostgreSQL a pg_trgm GIN index serves the LIKEs.
+Every row stores `search_text`: its id, name and provider as lower-case tokens, each
+preceded and followed by a space (` claude opus 4 5 claude opus 4 5 anthropic ... `).
+A query word is normalised the same way (`Opus-4.5` -> `opus 4 5`) and must appear as a run
+of whole tokens; only the query's very last token may be cut short (it is still being typed),
+so dots, dashes, underscores and case never matter and `claude op` already finds opus.
+SQLite tests that with LIKE '% claude %' / '% op%'; PostgreSQL with the equivalent full-text
+query `claude & op:*` on a GIN-indexed generated tsvector column (migration 0004).
+Rank: exact id, then a name or id that starts with the query (btree prefix indexes), then
+the rest; ties by STATIC_ORDER.
 """
 
 from __future__ import annotations
@@ -11,16 +16,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
 from catalog.models import CAPABILITIES, CatalogModel
 
+# Ties: first-party before gateways, newer versions, then shorter ids (catalog_rank_idx).
+STATIC_ORDER = ("provider_tier", "-version_key", "id_length", "model_id")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 
-_WORD = re.compile(r"[a-z0-9]+")
+# Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
+_WORD = re.compile(r"[a-z]+|[0-9]+")
 _TOKEN = re.compile(r"^(provider|cap|ctx|price|open):(.+)$", re.IGNORECASE)
 _COMPARISON = re.compile(r"^(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km])?$", re.IGNORECASE)
 _CAP_ALIASES = {
@@ -40,17 +50,9 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def build_search_text(
-    *, model_id: str, tail: str, name: str, provider: str, provider_label: str
-) -> str:
-    sections = [
-        normalize(tail),
-        normalize(name),
-        "".join(_WORD.findall(tail.lower())),
-        normalize(model_id),
-        normalize(provider_label),
-    ]
-    return "|" + "|".join(s for s in sections if s) + "|"
+def build_search_text(*, model_id: str, tail: str, name: str, provider_label: str) -> str:
+    sections = [normalize(tail), normalize(name), normalize(model_id), normalize(provider_label)]
+    return "".join(f" {section}" for section in sections if section) + " "
 
 
 @dataclass
@@ -168,26 +170,80 @@ def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
     return qs
 
 
+def _words_condition(phrases: list[str]) -> Q:
+    """Every phrase appears as a run of whole tokens; the very last token may be a prefix."""
+    last = len(phrases) - 1
+    if connection.vendor == "postgresql":
+        parts = [
+            " <-> ".join(p.split()) + (":*" if i == last else "") for i, p in enumerate(phrases)
+        ]
+        return Q(
+            RawSQL(
+                "search_vector @@ to_tsquery('simple', %s)",
+                [" & ".join(parts)],
+                output_field=BooleanField(),
+            )
+        )
+    condition = Q()
+    for i, phrase in enumerate(phrases):
+        condition &= Q(search_text__contains=f" {phrase}" + ("" if i == last else " "))
+    return condition
+
+
+def _matching(params: SearchParams, phrases: list[str]) -> QuerySet[CatalogModel]:
+    qs = _filtered(params).annotate(id_length=Length("model_id")).defer("search_text")
+    return qs.filter(_words_condition(phrases)) if phrases else qs
+
+
+def _phrases(params: SearchParams) -> list[str]:
+    return [p for p in (normalize(word) for word in params.text.split()) if p][:10]
+
+
+def _starts_with(phrases: list[str]) -> Q:
+    whole = " ".join(phrases)
+    return Q(name_norm__startswith=whole) | Q(tail_norm__startswith=whole)
+
+
 def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
-    qs = _filtered(params)
-    phrases = [p for p in (normalize(word) for word in params.text.split()) if p]
+    """All results in rank order: exact id, then name/id prefix, then the rest."""
+    phrases = _phrases(params)
+    qs = _matching(params, phrases)
     if not phrases:
         if not params.has_filters:
             qs = qs.filter(featured=True)
-        return qs.order_by("provider_tier", "-version_key", Length("model_id"), "model_id")
-    for phrase in phrases:
-        qs = qs.filter(search_text__contains=phrase)
-    whole = " ".join(phrases)
+        return qs.order_by(*STATIC_ORDER)
     rank = Case(
         When(model_id=params.text.strip().lower(), then=Value(0)),
-        When(search_text__contains="|" + whole, then=Value(1)),
+        When(_starts_with(phrases), then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    return qs.annotate(rank=rank).order_by(
-        "rank", "provider_tier", "-version_key", Length("model_id"), "model_id"
-    )
+    return qs.annotate(rank=rank).order_by("rank", *STATIC_ORDER)
 
 
 def search_catalog(params: SearchParams) -> list[CatalogModel]:
-    return list(search_queryset(params)[: max(1, min(params.limit, MAX_LIMIT))])
+    limit = max(1, min(params.limit, MAX_LIMIT))
+    phrases = _phrases(params)
+    if not phrases or not connection.features.supports_slicing_ordering_in_compound:
+        return list(search_queryset(params)[:limit])
+    # PostgreSQL: one query, a UNION ALL of LIMITed tiers in static order, so a broad query
+    # ("claude") walks catalog_rank_idx and stops early instead of sorting every match.
+    # Tier 2 is *all* matches (2 x limit): if fewer than `limit` rows are prefix matches, it
+    # holds every row needed once duplicates are dropped, so the result stays exact. The
+    # prefix tier implies every word, so it tests only the prefix (better row estimates).
+    qs = _matching(params, phrases)
+    tiers = [
+        qs.filter(model_id=params.text.strip().lower()).annotate(rank=Value(0)).order_by()[:1],
+        _matching(params, [])
+        .filter(_starts_with(phrases))
+        .annotate(rank=Value(1))
+        .order_by(*STATIC_ORDER)[:limit],
+        qs.annotate(rank=Value(2)).order_by(*STATIC_ORDER)[: 2 * limit],
+    ]
+    seen: set[int] = set()
+    results = []
+    for model in tiers[0].union(*tiers[1:], all=True).order_by("rank", *STATIC_ORDER):
+        if model.pk not in seen:
+            seen.add(model.pk)
+            results.append(model)
+    return results[:limit]

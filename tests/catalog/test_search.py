@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from catalog.search import MAX_LIMIT, parse_query, search_catalog, search_queryset
 
@@ -132,13 +133,36 @@ def test_odd_queries_never_fail(query):
     search_catalog(parse_query(query))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm exists on PostgreSQL only")
-def test_postgres_search_uses_the_trigram_index():
-    qs = search_queryset(parse_query("claude opus"))
+def _plan(sql: str, params) -> str:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE catalog_catalogmodel")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = qs.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "catalog_search_trgm" in plan, plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text index is PostgreSQL's")
+def test_postgres_search_uses_the_full_text_and_prefix_indexes():
+    qs = search_queryset(parse_query("claude opus"))
+    plan = _plan(*qs.query.sql_with_params())
+    assert "catalog_search_vector" in plan, plan
+    assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prefix indexes are PostgreSQL's")
+def test_postgres_prefix_tier_uses_btree_prefix_indexes():
+    from catalog.models import CatalogModel
+
+    qs = CatalogModel.objects.filter(is_active=True).filter(
+        Q(name_norm__startswith="claude opus") | Q(tail_norm__startswith="claude opus")
+    )
+    plan = _plan(*qs.query.sql_with_params())
+    assert "catalog_name_prefix" in plan and "catalog_tail_prefix" in plan, plan
+
+
+def test_same_results_through_the_single_query_and_the_tiered_query():
+    for query in ("claude", "opus 4.5", "gpt 4o", "provider:openai o", "llama 3 70b"):
+        params = parse_query(query, limit=30)
+        assert [m.model_id for m in search_catalog(params)] == [
+            m.model_id for m in search_queryset(params)[:30]
+        ], query

@@ -1,0 +1,400 @@
+"""`make bench`: search and members-page latency on PostgreSQL at realistic scale.
+
+Fills a PostgreSQL database (BENCH_DATABASE_URL, default chatmodels_bench on 127.0.0.1) with
+the real catalog plus synthetic rows up to 100,000 and an org of 5,000 members; then measures
+catalog search in the database (the search service) and end to end through the search
+fragment's URL on gunicorn, next to a bare Django view, and the members page and editor.
+Prints a table and writes JSON (default artifacts/bench.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/chatmodels_bench"
+QUERIES = [
+    "gp",
+    "o3",
+    "opus",
+    "gpt-4o",
+    "claude",
+    "llama 3",
+    "opus 4.5",
+    "gemini 2.5 pro",
+    "sonnet",
+    "mistral large",
+    "deepseek chat",
+    "qwen coder",
+    "gpt 4o mini",
+    "claude opus 4.5",
+    "provider:anthropic sonnet",
+    "cap:vision gemini",
+    "llama 70b instruct",
+    "nova pro",
+    "grok 4",
+    "command r plus",
+    "anthropic/claude-opus-4-5",
+    "phi 3 mini",
+    "kimi k2",
+    "ctx:>=128k price:<5 claude",
+]
+FAMILIES = [
+    "llama",
+    "qwen",
+    "mistral",
+    "claude",
+    "gpt",
+    "gemini",
+    "deepseek",
+    "phi",
+    "gemma",
+    "command",
+    "grok",
+    "nova",
+    "jamba",
+    "yi",
+    "falcon",
+    "olmo",
+    "mixtral",
+    "granite",
+    "glm",
+    "kimi",
+]
+VARIANTS = [
+    "instruct",
+    "chat",
+    "turbo",
+    "mini",
+    "pro",
+    "flash",
+    "coder",
+    "vision",
+    "reasoner",
+    "lite",
+]
+SIZES = ["7b", "8b", "13b", "32b", "70b", "405b"]
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+
+    def pick(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 2)
+
+    return {
+        "p50": pick(0.50),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "n": len(ordered),
+        "mean": round(statistics.fmean(ordered) * 1000, 2),
+    }
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def fill(rows: int, members: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import User
+    from catalog.costmap import record_for
+    from catalog.models import CatalogModel
+    from catalog.providers import PROVIDERS
+    from orgs.models import Membership, Organization, Role
+
+    call_command("migrate", verbosity=0)
+    call_command("sync_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", verbosity=0)
+    have = CatalogModel.objects.count()
+    providers = sorted(PROVIDERS)
+    batch, i = [], 0
+    while have + i < rows:
+        family, variant = FAMILIES[i % len(FAMILIES)], VARIANTS[(i // 20) % len(VARIANTS)]
+        version = f"{(i // 200) % 5 + 1}.{(i // 7) % 10}"
+        provider = providers[i % len(providers)]
+        model_id = f"{provider}/{family}-{version}-{variant}-{SIZES[i % 6]}-ft{i:06}"
+        entry = {
+            "litellm_provider": provider,
+            "mode": "chat",
+            "max_input_tokens": [8192, 32768, 128000, 200000, 1000000][i % 5],
+            "input_cost_per_token": (i % 50) / 1e7,
+            "output_cost_per_token": (i % 50) / 2e6,
+            "supports_vision": i % 3 == 0,
+            "supports_function_calling": i % 2 == 0,
+        }
+        batch.append(CatalogModel(model_id=model_id, **record_for(model_id, provider, entry)))
+        i += 1
+        if len(batch) == 5000:
+            CatalogModel.objects.bulk_create(batch)
+            batch = []
+            print(f"  catalog rows: {have + i}", flush=True)
+    CatalogModel.objects.bulk_create(batch)
+    org, _ = Organization.objects.get_or_create(slug="bench", defaults={"name": "Bench Org"})
+    owner = User.objects.filter(email="bench-owner@example.com").first()
+    if owner is None:
+        owner = User.objects.create_user("bench-owner@example.com", "bench-password")
+        Membership.objects.create(org=org, user=owner, role=Role.OWNER)
+    existing = Membership.objects.filter(org=org).count()
+    if existing < members:
+        users = User.objects.bulk_create(
+            User(email=f"member{n:05}@bench.example.com", name=f"Member {n}")
+            for n in range(existing, members)
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                org=org,
+                user=u,
+                role=Role.CONTRIBUTOR,
+                allowed_model_ids=None if n % 3 else ["dn/gpt-5.2"],
+            )
+            for n, u in enumerate(users)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return {
+        "catalog_rows": CatalogModel.objects.count(),
+        "members": Membership.objects.filter(org=org).count(),
+    }
+
+
+def measure_database(repeats: int) -> dict:
+    """SQL alone (the statement the search service sends) and the whole service call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.search import parse_query, search_catalog
+
+    per_query, sql_all, sql_long, service_all = {}, [], [], []
+    for query in QUERIES:
+        with CaptureQueriesContext(connection) as captured:
+            search_catalog(parse_query(query))
+        (statement,) = [q["sql"] for q in captured.captured_queries]
+        sql_samples, service_samples = [], []
+        with connection.cursor() as cursor:
+            for _ in range(3):
+                cursor.execute(statement)
+                cursor.fetchall()
+            for _ in range(repeats):
+                started = time.perf_counter()
+                cursor.execute(statement)
+                cursor.fetchall()
+                sql_samples.append(time.perf_counter() - started)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            search_catalog(parse_query(query))
+            service_samples.append(time.perf_counter() - started)
+        per_query[query] = {
+            "sql": percentiles(sql_samples),
+            "service": percentiles(service_samples),
+        }
+        sql_all += sql_samples
+        service_all += service_samples
+        if len(query) >= 3:
+            sql_long += sql_samples
+        if query == "claude opus 4.5":
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + statement)
+                plan = [row[0] for row in cursor.fetchall()]
+    return {
+        "sql_all": percentiles(sql_all),
+        "sql_3plus_chars": percentiles(sql_long),
+        "service_all": percentiles(service_all),
+        "per_query": per_query,
+        "plan_claude_opus_4_5": plan,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_http(db_url: str, repeats: int) -> dict:
+    import requests
+
+    port = free_port()
+    env = os.environ | {
+        "DATABASE_URL": db_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "SECRETS_ENCRYPTION_KEYS": "pQ4fuhOxxvqj5XpIRBX7tm4h4nxAu1dyjr5W3aULQ9s=",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "DJANGO_SETTINGS_MODULE": "settings_app.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "settings_app.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        session = requests.Session()
+        login = session.get(base + "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+        session.post(
+            base + "/accounts/login/",
+            headers={"Referer": base + "/accounts/login/"},
+            data={
+                "csrfmiddlewaretoken": token,
+                "username": "bench-owner@example.com",
+                "password": "bench-password",
+            },
+        )
+
+        def timed(path: str, n: int, **headers) -> list[float]:
+            for _ in range(2):
+                session.get(base + path, headers=headers)
+            out = []
+            for _ in range(n):
+                started = time.perf_counter()
+                response = session.get(base + path, headers=headers)
+                out.append(time.perf_counter() - started)
+                assert response.status_code == 200, (path, response.status_code)
+            return out
+
+        fragment = []
+        for query in QUERIES:
+            fragment += timed(
+                "/settings/chat-models/?" + requests.compat.urlencode({"q": query}),
+                repeats,
+                **{"HX-Request": "true", "HX-Target": "results"},
+            )
+        bare = timed("/healthz", len(fragment))
+        member = session.get(base + "/orgs/bench/members/?q=member00042").text
+        user_id = re.search(r'id="member-([0-9a-f-]{36})"', member).group(1)
+        pages = {
+            "members_page_1": timed("/orgs/bench/members/", repeats * 2),
+            "members_page_50": timed("/orgs/bench/members/?page=50", repeats * 2),
+            "members_search": timed("/orgs/bench/members/?q=member0123", repeats * 2),
+            "access_editor": timed(
+                f"/orgs/bench/members/{user_id}/access/", repeats * 2, **{"HX-Request": "true"}
+            ),
+            "chat_models_page": timed("/settings/chat-models/", repeats * 2),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    result = {"search_fragment": percentiles(fragment), "bare_view": percentiles(bare)}
+    result["fragment_to_bare_p50_ratio"] = round(
+        result["search_fragment"]["p50"] / max(result["bare_view"]["p50"], 0.001), 2
+    )
+    result |= {name: percentiles(samples) for name, samples in pages.items()}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--members", type=int, default=5_000)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--out", default=str(ROOT / "artifacts" / "bench.json"))
+    args = parser.parse_args()
+
+    db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    ensure_database(db_url)
+    os.environ |= {
+        "DATABASE_URL": db_url,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "settings_app.settings",
+    }
+    import django
+
+    django.setup()
+    started = time.monotonic()
+    print(f"Filling {db_url} ...", flush=True)
+    sizes = fill(args.rows, args.members)
+    print(f"Measuring search in the database ({len(QUERIES)} queries) ...", flush=True)
+    database = measure_database(args.repeats)
+    print("Measuring end to end on gunicorn ...", flush=True)
+    http = measure_http(db_url, args.repeats)
+    results = {
+        "sizes": sizes,
+        "database_search_ms": database,
+        "http_ms": http,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2))
+
+    def row(name: str, p: dict, target: str = "") -> str:
+        return f"| {name:<34} | {p['p50']:>7} | {p['p95']:>7} | {p['p99']:>7} | {target} |"
+
+    print(
+        f"\n{sizes['catalog_rows']:,} catalog rows, {sizes['members']:,} members "
+        f"({results['seconds']} s)\n"
+    )
+    print("| measurement (ms)                   |     p50 |     p95 |     p99 | target |")
+    print("|------------------------------------|---------|---------|---------|--------|")
+    print(row("DB search SQL, all queries", database["sql_all"]))
+    print(row("DB search SQL, queries of 3+ chars", database["sql_3plus_chars"], "p95 <= 10"))
+    print(row("search service (SQL + ORM)", database["service_all"]))
+    print(row("HTTP search fragment", http["search_fragment"]))
+    print(row("HTTP bare view (/healthz)", http["bare_view"]))
+    for name in (
+        "members_page_1",
+        "members_page_50",
+        "members_search",
+        "access_editor",
+        "chat_models_page",
+    ):
+        print(
+            row(f"HTTP {name}", http[name], "< 100" if "member" in name or "access" in name else "")
+        )
+    print(f"\nfragment/bare p50 ratio: {http['fragment_to_bare_p50_ratio']} (target <= 8)")
+    print(
+        "plan for 'claude opus 4.5':",
+        " / ".join(p.strip() for p in database["plan_claude_opus_4_5"]),
+    )
+    print(f"JSON: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
