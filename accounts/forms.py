@@ -14,8 +14,7 @@ class ModelIdForm(forms.Form):
     force = forms.BooleanField(required=False)
 
 
-class SecretForm(forms.Form):
-    name = forms.CharField(max_length=512, error_messages={"required": "Enter a name."})
+class SecretValueForm(forms.Form):
     value = forms.CharField(
         max_length=MAX_SECRET_VALUE * 2,
         strip=False,
@@ -23,23 +22,17 @@ class SecretForm(forms.Form):
         error_messages={"required": "Enter the value to store."},
     )
 
+    def clean_value(self) -> str:
+        return clean_secret_value(self.cleaned_data["value"])
+
+
+class SecretForm(SecretValueForm):
+    name = forms.CharField(max_length=512, error_messages={"required": "Enter a name."})
+
+    field_order = ["name", "value"]
+
     def clean_name(self) -> str:
         return clean_secret_name(self.cleaned_data["name"])
-
-    def clean_value(self) -> str:
-        return clean_secret_value(self.cleaned_data["value"])
-
-
-class SecretValueForm(forms.Form):
-    value = forms.CharField(
-        max_length=MAX_SECRET_VALUE * 2,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False),
-        error_messages={"required": "Enter the new value."},
-    )
-
-    def clean_value(self) -> str:
-        return clean_secret_value(self.cleaned_data["value"])
 
 
 class ApiKeyForm(forms.Form):

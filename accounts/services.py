@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
 from catalog.models import CatalogModel
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
+from catalog.search import parse_query, search_catalog
 from catalog.validation import check_compatibility, model_id_error
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 MAX_SECRET_VALUE = 10_000
 
 
-def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False) -> str:
+def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: bool = True) -> str:
     """The canonical id for `raw`, or ValidationError saying what is wrong and what to do."""
     model_id = (raw or "").strip()
     error = model_id_error(model_id)
@@ -41,14 +43,21 @@ def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False) -> str:
         return match
     if not allow_uncatalogued:
         raise ValidationError(
-            f"“{model_id}” isn't in the catalog. Check the spelling, or check it for LiteLLM "
-            "compatibility and add it anyway.",
+            f"“{model_id}” isn't in the catalog.{_suggestion(model_id) if suggest else ''} "
+            "Check the spelling, or "
+            "check it for LiteLLM compatibility and add it anyway.",
             code="not_in_catalog",
         )
     result = check_compatibility(model_id)
     if not result.valid:
         raise ValidationError(result.error, code="incompatible")
     return result.model_id
+
+
+def _suggestion(model_id: str) -> str:
+    """A "Did you mean X?" hint for a near miss such as anthropic/claude-opus-4.5."""
+    best = search_catalog(parse_query(model_id.replace("/", " "), limit=1))
+    return f" Did you mean {best[0].model_id}?" if best else ""
 
 
 def _lock_user(user: User) -> None:
@@ -124,7 +133,7 @@ def set_models(*, user: User, model_ids: list[str], membership: Membership | Non
     errors = []
     for index, raw in enumerate(model_ids):
         try:
-            model_id = resolve_model_id(raw)
+            model_id = resolve_model_id(raw, suggest=False)  # one search per bad id is too many
         except ValidationError as exc:
             errors.append(ValidationError(f"[{index}] {exc.messages[0]}", code=exc.code))
             continue
@@ -188,6 +197,7 @@ def provider_for_env_var(name: str) -> str:
     return ""
 
 
+@sensitive_variables("value")
 def save_secret(*, user: User, name: str, value: str, replace: bool = True) -> Secret:
     """Create `name`, or replace its value (when `replace`)."""
     name, value = clean_secret_name(name), clean_secret_value(value)
@@ -203,6 +213,7 @@ def save_secret(*, user: User, name: str, value: str, replace: bool = True) -> S
     return secret
 
 
+@sensitive_variables("value")
 def replace_secret_value(*, secret: Secret, value: str) -> Secret:
     secret.set_value(clean_secret_value(value))
     secret.save(update_fields=["encrypted_value", "masked_value", "updated_at"])

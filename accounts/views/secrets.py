@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
@@ -47,6 +48,7 @@ def _done(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @require_POST
+@sensitive_post_parameters("value")
 def create(request: HttpRequest) -> HttpResponse:
     form = SecretForm(request.POST)
     if form.is_valid():
@@ -65,6 +67,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@sensitive_post_parameters("value")
 def replace(request: HttpRequest, pk) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     form = SecretValueForm(request.POST)

@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts import services
 from accounts.models import EnabledModel
 from catalog.models import CatalogModel
+from tests.concurrency import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(*actions) -> list[BaseException]:
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def worker(action):
-        try:
-            barrier.wait()
-            action()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(a,)) for a in actions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.fixture

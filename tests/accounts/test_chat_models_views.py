@@ -216,3 +216,10 @@ def test_query_count_is_constant(client, contributor, django_assert_num_queries,
         response = client.get(PAGE)
     assert response.content.decode().count('id="byok-row-') == byok
     assert response.content.decode().count('id="pm-') == 20
+
+
+def test_a_near_miss_suggests_the_catalog_id(client, contributor):
+    client.force_login(contributor)
+    response = client.post(PAGE + "add/", {"model_id": "anthropic/claude-opus-4.5"}, **HTMX)
+    assert f"Did you mean {OPUS}?" in response.content.decode()
+    assert ids(contributor) == []

@@ -93,7 +93,7 @@ def test_replace_value(client, contributor):
     secret.refresh_from_db()
     assert secret.reveal() == "sk-new-value-abcdef999" and secret.masked_value == "sk-new••••999"
     response = client.post(f"{PAGE}{secret.pk}/replace/", {"value": ""})
-    assert "Enter the new value" in response.content.decode()
+    assert "Enter the value to store" in response.content.decode()
 
 
 def test_delete_warns_when_enabled_models_need_it(client, contributor):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from orgs import services
 from orgs.models import Membership, ModelAccessEvent
+from tests.concurrency import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -27,26 +26,14 @@ VALUES = [
 
 
 def race(target, values, **kwargs) -> list[BaseException]:
-    barrier = threading.Barrier(len(values))
-    errors: list[BaseException] = []
-
-    def worker(value):
-        try:
-            barrier.wait()
-            services.set_model_access(
-                membership=target, allowed_model_ids=value, via="web", actor=None, **kwargs
+    return run_together(
+        *[
+            lambda v=v: services.set_model_access(
+                membership=target, allowed_model_ids=v, via="web", actor=None, **kwargs
             )
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(v,)) for v in values]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+            for v in values
+        ]
+    )
 
 
 def test_eight_concurrent_changes_are_serialised_and_audited(restricted, platform_models):

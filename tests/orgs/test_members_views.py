@@ -293,3 +293,23 @@ def test_search_and_pagination(client, owner, org):
     ).content.decode()
     assert '<div id="member-list">' in fragment
     assert "<h1>" not in fragment and fragment.count('<tr id="member-') == 1
+
+
+def test_audit_log_is_paginated(client, owner, restricted, org):
+    ModelAccessEvent.objects.bulk_create(
+        ModelAccessEvent(
+            org=org,
+            actor=owner,
+            member=restricted,
+            member_email=restricted.email,
+            kind="access",
+            before=None,
+            after=[],
+            via="api",
+        )
+        for _ in range(55)
+    )
+    client.force_login(owner)
+    html = client.get("/orgs/acme/audit/").content.decode()
+    assert "Page 1 of 2" in html and html.count("<tr>") == 51  # header + 50 rows
+    assert "Page 2 of 2" in client.get("/orgs/acme/audit/", {"page": 2}).content.decode()
