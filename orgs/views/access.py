@@ -50,7 +50,6 @@ def _editor(
         "choices": editor_choices(member.allowed_model_ids),
         "selected": selected,
         "error": error,
-        "page_mode": not request.htmx,
     }
     if request.htmx:
         return render(request, TEMPLATE + "#member_row", context, status=status)

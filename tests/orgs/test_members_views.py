@@ -313,3 +313,18 @@ def test_audit_log_is_paginated(client, owner, restricted, org):
     html = client.get("/orgs/acme/audit/").content.decode()
     assert "Page 1 of 2" in html and html.count("<tr>") == 51  # header + 50 rows
     assert "Page 2 of 2" in client.get("/orgs/acme/audit/", {"page": 2}).content.decode()
+
+
+def test_access_editor_works_without_javascript(client, owner, restricted):
+    client.force_login(owner)
+    url = f"/orgs/acme/members/{restricted.pk}/access/"
+    html = client.get(url).content.decode()
+    assert "<h1>Model access</h1>" in html and 'name="allow_all"' in html
+    response = client.post(url, {"models": ["dn/gpt-5.2"], "version": 0}, follow=True)
+    assert response.redirect_chain[-1][0] == "/orgs/acme/members/"
+    assert "now has 1 platform model" in response.content.decode()
+    assert m(restricted).allowed_model_ids == ["dn/gpt-5.2"]
+    response = client.post(url, {"allow_all": "on", "version": 0})  # stale version
+    assert response.status_code == 200 and "Someone else changed" in unescape(
+        response.content.decode()
+    )
