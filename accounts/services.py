@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
+from accounts.models import ENV_VAR_NAME, MAX_BYOK_MODELS, EnabledModel, Secret, User
+from accounts.picker import permitted_platform_models
 from catalog.models import CatalogModel
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
@@ -89,8 +90,6 @@ def add_model(*, user: User, model_id: str, allow_uncatalogued: bool = False) ->
 
 
 def _platform_count(membership: Membership | None) -> int:
-    from accounts.picker import permitted_platform_models
-
     return len(permitted_platform_models(membership, deployed_models()))
 
 
@@ -163,8 +162,6 @@ def set_models(*, user: User, model_ids: list[str], membership: Membership | Non
 
 
 def clean_secret_name(raw: str) -> str:
-    from accounts.models import ENV_VAR_NAME
-
     name = (raw or "").strip().upper()
     if not name:
         raise ValidationError("Enter a name, like ANTHROPIC_API_KEY.", code="required")

@@ -75,7 +75,7 @@ class MembershipAdmin(admin.ModelAdmin):
         if not change:
             obj.invited_by = obj.invited_by or request.user
             super().save_model(request, obj, form, change)
-            services._audit(
+            services.record_event(
                 membership=obj,
                 actor=request.user,
                 kind="added",

@@ -48,7 +48,7 @@ def clean_allowlist(value: Any, *, keep: list[str] | None = None) -> list[str] |
     return ids
 
 
-def _audit(*, membership: Membership, actor: User | None, kind: str, before, after, via: str):
+def record_event(*, membership: Membership, actor: User | None, kind: str, before, after, via: str):
     ModelAccessEvent.objects.create(
         org_id=membership.org_id,
         actor=actor,
@@ -68,12 +68,12 @@ def _apply_access(locked: Membership, allowed: list[str] | None, *, actor, via) 
             code="owner",
         )
     before = locked.allowed_model_ids
-    if before == allowed and (before is None) == (allowed is None):
+    if before == allowed:  # None == [] is False, so null and [] stay distinct
         return False
     locked.allowed_model_ids = allowed
     locked.access_version += 1
     locked.save(update_fields=["allowed_model_ids", "access_version"])
-    _audit(
+    record_event(
         membership=locked,
         actor=actor,
         kind=ModelAccessEvent.Kind.ACCESS,
@@ -145,7 +145,7 @@ def set_role(*, membership: Membership, role: str, actor: User | None, via: str)
             _apply_access(locked, None, actor=actor, via=via)  # owners are never restricted
         locked.role = role
         locked.save(update_fields=["role"])
-        _audit(
+        record_event(
             membership=locked,
             actor=actor,
             kind=ModelAccessEvent.Kind.ROLE,
@@ -171,7 +171,7 @@ def add_member(
         if Membership.objects.filter(org=org, user=user).exists():
             raise ValidationError(f"{user.email} is already a member.", code="duplicate")
         membership = Membership.objects.create(org=org, user=user, role=role, invited_by=actor)
-        _audit(
+        record_event(
             membership=membership,
             actor=actor,
             kind=ModelAccessEvent.Kind.ADDED,
@@ -189,7 +189,7 @@ def remove_member(*, membership: Membership, actor: User | None, via: str) -> No
             raise ValidationError(
                 "This is the last owner; an org needs at least one.", code="last_owner"
             )
-        _audit(
+        record_event(
             membership=membership,
             actor=actor,
             kind=ModelAccessEvent.Kind.REMOVED,

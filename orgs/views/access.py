@@ -38,7 +38,6 @@ def _editor(
     *,
     selected=None,
     error: str = "",
-    status: int = 200,
 ) -> HttpResponse:
     selected = member.allowed_model_ids if selected is None else selected
     context = {
@@ -52,8 +51,8 @@ def _editor(
         "error": error,
     }
     if request.htmx:
-        return render(request, TEMPLATE + "#member_row", context, status=status)
-    return render(request, "orgs/access_editor.html", context | {"nav": "members"}, status=status)
+        return render(request, TEMPLATE + "#member_row", context)
+    return render(request, "orgs/access_editor.html", context | {"nav": "members"})
 
 
 @require_http_methods(["GET", "POST"])
