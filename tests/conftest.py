@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -169,3 +171,21 @@ def live_http():
     yield server
     server.shutdown()
     server.server_close()
+
+
+SHARED_COST_MAP = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / ("litellm_model_prices.json")
+)
+
+
+@functools.cache
+def real_cost_map() -> Path:
+    """LiteLLM's real cost map: ../shared/data when present (CI), else the shipped snapshot
+    derived from it (its chat/responses entries), so a clone on its own still tests."""
+    if SHARED_COST_MAP.exists():
+        return SHARED_COST_MAP
+    from catalog.sync import SNAPSHOT, read_file
+
+    path = Path(tempfile.mkdtemp()) / "litellm_model_prices.json"
+    path.write_bytes(read_file(SNAPSHOT))
+    return path

@@ -18,6 +18,7 @@ from catalog import platform
 from catalog.models import PlatformModel, SyncRun
 
 pytestmark = pytest.mark.django_db
+# Verbatim copies of the real proxy responses in ../shared/data (LiteLLM proxy recordings).
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MODEL_INFO = (FIXTURES / "litellm_proxy_model_info.json").read_bytes()
 V1_MODELS = (FIXTURES / "litellm_proxy_v1_models.json").read_bytes()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from catalog.costmap import parse_cost_map
 from catalog.names import display_name
 from catalog.providers import PROVIDERS, get_provider, provider_of, required_keys
+from tests.conftest import real_cost_map
 
-SNAPSHOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "litellm_model_prices.json"
+SNAPSHOT = real_cost_map()
 
 CASES = [
     # id, provider, required keys (all unless noted), display name

@@ -5,16 +5,16 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.models import CatalogModel, SyncRun
 from catalog.providers import routable_provider
+from tests.conftest import real_cost_map
 
 pytestmark = pytest.mark.django_db
-REAL_MAP = Path(__file__).resolve().parents[3] / "shared" / "data" / "litellm_model_prices.json"
+REAL_MAP = real_cost_map()
 # 3,468 chat/responses entries; 25 are the same model listed twice (bare and provider-prefixed,
 # or under one of LiteLLM's internal vertex_ai-*/bedrock_converse groupings).
 EXPECTED_MODELS = 3443
