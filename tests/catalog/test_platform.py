@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
 import threading
 import time
@@ -171,3 +172,46 @@ def test_without_a_proxy_admin_rows_are_the_platform_models(settings, platform_m
     assert platform.platform_status() is None
     with pytest.raises(CommandError, match="LITELLM_PROXY_URL is not set"):
         call_command("sync_platform_models")
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(
+    not _redis_reachable() and not os.environ.get("CI"),
+    reason="no Redis on 127.0.0.1:6379 (CI has one and runs this)",
+)
+def test_the_refresh_lock_holds_on_redis_shared_by_servers(proxy, monkeypatch, settings):
+    """With REDIS_URL (several app servers), the lock and the freshness mark are shared."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{os.getpid()}",
+        }
+    }
+    from django.core.cache import caches
+
+    redis_cache = caches["default"]
+    redis_cache.delete_many([platform.FRESH_KEY, platform.LOCK_KEY])
+    monkeypatch.setattr(platform, "cache", redis_cache)
+    proxy.routes["/model/info"] = [(200, MODEL_INFO, 0.5)]
+    calls = []
+    monkeypatch.setattr(
+        platform, "sync_platform_models", lambda: calls.append(platform.fetch_deployed())
+    )
+    threads = [threading.Thread(target=platform.refresh_if_due) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert redis_cache.get(platform.FRESH_KEY) == 1
+    platform.refresh_if_due()  # fresh now: nobody asks the proxy
+    assert len(calls) == 1
+    redis_cache.delete_many([platform.FRESH_KEY, platform.LOCK_KEY])
