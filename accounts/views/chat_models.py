@@ -47,6 +47,7 @@ def _context(request: HttpRequest, **extra) -> dict:
         "cap": request.GET.get("cap", ""),
         "provider_choices": PROVIDER_CHOICES,
         "capability_choices": CAPABILITIES,
+        "add_url": reverse("accounts:add_model"),  # once, not once per result row
         **extra,
     }
 

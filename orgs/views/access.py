@@ -13,7 +13,7 @@ from catalog.platform import deployed_models
 from orgs import services
 from orgs.access import get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent, Role
-from orgs.views.members import TEMPLATE
+from orgs.views.members import TEMPLATE, page_context
 
 
 def editor_choices(allowed: list[str] | None) -> list[PlatformModel]:
@@ -40,16 +40,14 @@ def _editor(
     error: str = "",
 ) -> HttpResponse:
     selected = member.allowed_model_ids if selected is None else selected
-    context = {
-        "me": me,
-        "org": me.org,
-        "m": member,
-        "editing": True,
-        "roles": Role.choices,
-        "choices": editor_choices(member.allowed_model_ids),
-        "selected": selected,
-        "error": error,
-    }
+    context = page_context(
+        me,
+        m=member,
+        editing=True,
+        choices=editor_choices(member.allowed_model_ids),
+        selected=selected,
+        error=error,
+    )
     if request.htmx:
         return render(request, TEMPLATE + "#member_row", context)
     return render(request, "orgs/access_editor.html", context | {"nav": "members"})
@@ -91,9 +89,7 @@ def member_access(request: HttpRequest, slug: str, user_id) -> HttpResponse:
     success = f"Saved: {member.user.email} now has {member.access_summary.lower()}."
     if request.htmx:
         return render(
-            request,
-            TEMPLATE + "#member_row",
-            {"me": me, "org": me.org, "m": member, "roles": Role.choices, "success": success},
+            request, TEMPLATE + "#member_row", page_context(me, m=member, success=success)
         )
     messages.success(request, success)
     return redirect("orgs:members", me.org.slug)

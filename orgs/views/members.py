@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,28 +18,31 @@ from orgs.models import Membership, ModelAccessEvent, Role
 TEMPLATE = "orgs/members.html"
 
 
+def page_context(me: Membership, **extra) -> dict:
+    """What every members-page template needs; row URLs extend `members_url`."""
+    members_url = reverse("orgs:members", args=[me.org.slug])
+    return {"me": me, "org": me.org, "roles": Role.choices, "members_url": members_url, **extra}
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     query = request.GET.get("q", "").strip()[:200]
-    context = {
-        "nav": "members",
-        "me": me,
-        "org": me.org,
-        "members": member_page(me, query, request.GET.get("page", 1)),
-        "q": query,
-        "platform_models": deployed_models() if me.is_owner else [],
-        "roles": Role.choices,
-    }
+    context = page_context(
+        me,
+        nav="members",
+        members=member_page(me, query, request.GET.get("page", 1)),
+        q=query,
+        platform_models=deployed_models() if me.is_owner else [],
+    )
     if request.htmx and request.htmx.target == "member-list":
         return render(request, TEMPLATE + "#member_list", context)
     return render(request, TEMPLATE, context)
 
 
 def _row(request: HttpRequest, me: Membership, member: Membership, **extra) -> HttpResponse:
-    context = {"me": me, "org": me.org, "m": member, "roles": Role.choices, **extra}
-    return render(request, TEMPLATE + "#member_row", context)
+    return render(request, TEMPLATE + "#member_row", page_context(me, m=member, **extra))
 
 
 def _done(

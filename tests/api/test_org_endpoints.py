@@ -157,3 +157,15 @@ def test_member_endpoints_query_counts_are_constant(
         client.put(
             f"/org/acme/members/{restricted.pk}/model-access", {"allowed_model_ids": ["dn/gpt-5.2"]}
         )
+
+
+def test_restriction_takes_effect_on_the_members_next_api_call(owner, contributor, platform_models):
+    member = ApiClient(contributor)
+    assert member.get("/user/preferences").json()["access_restricted"] is False
+    ApiClient(owner).put(
+        f"/org/acme/members/{contributor.pk}/model-access", {"allowed_model_ids": ["dn/gpt-5.2"]}
+    )
+    body = member.get("/user/preferences").json()
+    assert body["access_restricted"] is True
+    assert [m["id"] for m in body["models"] if m["is_system_model"]] == ["dn/gpt-5.2"]
+    assert [m["id"] for m in member.get("/inference").json()["models"]] == ["dn/gpt-5.2"]
