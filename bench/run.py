@@ -123,8 +123,10 @@ def fill(rows: int, members: int) -> dict:
     from orgs.models import Membership, Organization, Role
 
     call_command("migrate", verbosity=0)
-    call_command("sync_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if not CatalogModel.objects.exists():  # a re-run keeps the filled table as it is
+        call_command("sync_catalog", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("seed_demo", verbosity=0)
+    CatalogModel.objects.filter(is_active=False).update(is_active=True)  # e.g. after a sync
     have = CatalogModel.objects.count()
     providers = sorted(PROVIDERS)
     batch, i = [], 0

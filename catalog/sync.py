@@ -81,13 +81,16 @@ def apply_records(
                 to_update.append(row)
             if progress and (done % 500 == 0 or done == len(records)):
                 progress(done, len(records))
-        retired = [m for m in existing.values() if m.is_active and m.model_id not in records]
-        for row in retired:
-            row.is_active, row.synced_at = False, now
         CatalogModel.objects.bulk_create(to_create, batch_size=500)
         CatalogModel.objects.bulk_update(
-            to_update + retired, [*FIELDS, "is_active", "synced_at"], batch_size=500
+            to_update, [*FIELDS, "is_active", "synced_at"], batch_size=500
         )
+        # Retiring touches two columns: plain UPDATEs in chunks (bind parameters are finite).
+        retired = [m.pk for m in existing.values() if m.is_active and m.model_id not in records]
+        for start in range(0, len(retired), 10_000):
+            CatalogModel.objects.filter(pk__in=retired[start : start + 10_000]).update(
+                is_active=False, synced_at=now
+            )
         run.created, run.updated, run.retired = len(to_create), len(to_update), len(retired)
         run.unchanged = len(records) - run.created - run.updated
         run.ok, run.finished_at = True, timezone.now()
