@@ -117,3 +117,12 @@ def test_switching_to_an_org_you_are_not_in_is_404(client, owner, other_org):
     client.force_login(owner)
     assert client.post("/orgs/switch/", {"org": "globex"}).status_code == 404
     assert client.get("/orgs/switch/").status_code == 405
+
+
+def test_seed_demo_leaves_platform_models_to_a_configured_proxy(db, settings):
+    from catalog.models import PlatformModel
+
+    settings.LITELLM_PROXY_URL = "http://127.0.0.1:4000"
+    call_command("seed_demo", verbosity=0)
+    assert not PlatformModel.objects.exists()
+    assert Membership.objects.count() == 5

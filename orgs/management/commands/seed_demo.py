@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -58,6 +59,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         created = 0
+        # With a LiteLLM proxy the platform models are its deployments, never invented ones.
+        seeded_models = [] if settings.LITELLM_PROXY_URL else PLATFORM_MODELS
         for position, (
             model_id,
             name,
@@ -68,7 +71,7 @@ class Command(BaseCommand):
             cout,
             vision,
             reasoning,
-        ) in enumerate(PLATFORM_MODELS):
+        ) in enumerate(seeded_models):
             _, new = PlatformModel.objects.get_or_create(
                 model_id=model_id,
                 defaults={
