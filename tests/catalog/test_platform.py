@@ -7,7 +7,6 @@ import io
 import json
 import os
 import socket
-import threading
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.core.management import CommandError, call_command
 
 from catalog import platform
 from catalog.models import PlatformModel, SyncRun
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 # Verbatim copies of the real proxy responses in ../shared/data (LiteLLM proxy recordings).
@@ -146,11 +146,7 @@ def test_concurrent_requests_do_not_stampede_the_proxy(proxy, monkeypatch):
     monkeypatch.setattr(
         platform, "sync_platform_models", lambda: calls.append(platform.fetch_deployed())
     )
-    threads = [threading.Thread(target=platform.refresh_if_due) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert run_together(*[platform.refresh_if_due] * 8) == []
     assert len(calls) == 1
     assert len(proxy.requests) == 1
 
@@ -205,11 +201,7 @@ def test_the_refresh_lock_holds_on_redis_shared_by_servers(proxy, monkeypatch, s
     monkeypatch.setattr(
         platform, "sync_platform_models", lambda: calls.append(platform.fetch_deployed())
     )
-    threads = [threading.Thread(target=platform.refresh_if_due) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert run_together(*[platform.refresh_if_due] * 8) == []
     assert len(calls) == 1
     assert redis_cache.get(platform.FRESH_KEY) == 1
     platform.refresh_if_due()  # fresh now: nobody asks the proxy
