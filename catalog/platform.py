@@ -156,24 +156,20 @@ def store_deployed(rows: list[dict[str, Any]]) -> SyncRun:
     with transaction.atomic():
         existing = {m.model_id: m for m in PlatformModel.objects.select_for_update()}
         for position, row in enumerate(rows):
-            model = existing.get(row["model_id"]) or PlatformModel(model_id=row["model_id"])
-            created = model.pk is None
-            before = {k: getattr(model, k, None) for k in row} | {
-                "position": model.position,
-                "is_active": model.is_active,
-            }
-            for key, value in row.items():
-                setattr(model, key, value)
-            model.display_name = model.display_name or display_name(row["model_id"])
-            model.position, model.is_active, model.last_seen_at = position, True, now
-            model.save()
-            after = {k: getattr(model, k) for k in before}
-            if created:
+            values = {**row, "position": position, "is_active": True}
+            model = existing.get(row["model_id"])
+            if model is None:
+                model = PlatformModel(**values)
                 run.created += 1
-            elif before != after:
+            elif any(getattr(model, key) != value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(model, key, value)
                 run.updated += 1
             else:
                 run.unchanged += 1
+            model.display_name = model.display_name or display_name(row["model_id"])
+            model.last_seen_at = now
+            model.save()
         deployed = {row["model_id"] for row in rows}
         run.retired = (
             PlatformModel.objects.filter(is_active=True)

@@ -139,14 +139,20 @@ def test_hung_proxy_is_bounded_and_keeps_the_list(proxy):
     assert platform.platform_status().stale
 
 
-def test_concurrent_requests_do_not_stampede_the_proxy(proxy, monkeypatch):
-    """Only the request that wins the cache lock asks the proxy; the rest serve stored rows."""
+def eight_concurrent_refreshes(proxy, monkeypatch) -> list:
+    """Eight requests find the list stale at once; returns the proxy fetches they made."""
     proxy.routes["/model/info"] = [(200, MODEL_INFO, 0.5)]
     calls = []
     monkeypatch.setattr(
         platform, "sync_platform_models", lambda: calls.append(platform.fetch_deployed())
     )
     assert run_together(*[platform.refresh_if_due] * 8) == []
+    return calls
+
+
+def test_concurrent_requests_do_not_stampede_the_proxy(proxy, monkeypatch):
+    """Only the request that wins the cache lock asks the proxy; the rest serve stored rows."""
+    calls = eight_concurrent_refreshes(proxy, monkeypatch)
     assert len(calls) == 1
     assert len(proxy.requests) == 1
 
@@ -195,13 +201,7 @@ def test_the_refresh_lock_holds_on_redis_shared_by_servers(proxy, monkeypatch, s
 
     redis_cache = caches["default"]
     redis_cache.delete_many([platform.FRESH_KEY, platform.LOCK_KEY])
-    monkeypatch.setattr(platform, "cache", redis_cache)
-    proxy.routes["/model/info"] = [(200, MODEL_INFO, 0.5)]
-    calls = []
-    monkeypatch.setattr(
-        platform, "sync_platform_models", lambda: calls.append(platform.fetch_deployed())
-    )
-    assert run_together(*[platform.refresh_if_due] * 8) == []
+    calls = eight_concurrent_refreshes(proxy, monkeypatch)
     assert len(calls) == 1
     assert redis_cache.get(platform.FRESH_KEY) == 1
     platform.refresh_if_due()  # fresh now: nobody asks the proxy
