@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +12,7 @@ from django.core.cache import cache
 from accounts.models import User
 from catalog.models import PlatformModel
 from orgs.models import Membership, Organization, Role
+from tests.helpers import load_catalog
 
 PASSWORD = "demo-password"
 
@@ -99,20 +97,6 @@ def staff(db) -> User:
     return make_user("admin@example.com", is_staff=True, is_superuser=True)
 
 
-@functools.cache
-def snapshot_records() -> dict:
-    from catalog.costmap import parse_cost_map
-    from catalog.sync import SNAPSHOT, read_file
-
-    return parse_cost_map(read_file(SNAPSHOT))
-
-
-def load_catalog() -> None:
-    from catalog.sync import apply_records
-
-    apply_records(snapshot_records(), source="tests")
-
-
 @pytest.fixture(scope="module")
 def catalog_module(django_db_setup, django_db_blocker):
     """The shipped snapshot of the real LiteLLM cost map, loaded once per test module.
@@ -171,21 +155,3 @@ def live_http():
     yield server
     server.shutdown()
     server.server_close()
-
-
-SHARED_COST_MAP = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / ("litellm_model_prices.json")
-)
-
-
-@functools.cache
-def real_cost_map() -> Path:
-    """LiteLLM's real cost map: ../shared/data when present (CI), else the shipped snapshot
-    derived from it (its chat/responses entries), so a clone on its own still tests."""
-    if SHARED_COST_MAP.exists():
-        return SHARED_COST_MAP
-    from catalog.sync import SNAPSHOT, read_file
-
-    path = Path(tempfile.mkdtemp()) / "litellm_model_prices.json"
-    path.write_bytes(read_file(SNAPSHOT))
-    return path

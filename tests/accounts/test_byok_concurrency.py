@@ -8,7 +8,7 @@ from django.db import connection
 from accounts import services
 from accounts.models import EnabledModel
 from catalog.models import CatalogModel
-from tests.concurrency import run_together
+from tests.helpers import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ApiKey
-from tests.api.conftest import ApiClient, assert_envelope
+from tests.helpers import ApiClient, assert_envelope
 
 pytestmark = pytest.mark.django_db
 ENDPOINTS = [

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from orgs.models import Membership, ModelAccessEvent, Role
-from tests.api.conftest import ApiClient, assert_envelope
+from tests.helpers import ApiClient, assert_envelope
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from accounts.models import EnabledModel, Secret
 from accounts.services import save_secret
 from catalog.models import CatalogModel, PlatformModel
 from orgs.models import Membership, Role
-from tests.api.conftest import ApiClient, assert_envelope
+from tests.helpers import ApiClient, assert_envelope
 
 pytestmark = pytest.mark.usefixtures("catalog")
 OPUS = "anthropic/claude-opus-4-5"

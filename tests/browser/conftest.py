@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import load_catalog
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are
 # ordinary synchronous code, so Django's async-safety guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRED = os.environ.get("CI", "").lower() in {"1", "true"} or os.environ.get("REQUIRE_BROWSER")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -52,8 +53,6 @@ def browser():
 @pytest.fixture
 def demo(live_server, transactional_db):
     """The live server with the demo data and the real catalog snapshot."""
-    from tests.conftest import load_catalog
-
     call_command("seed_demo", verbosity=0)
     load_catalog()
     return live_server
@@ -77,16 +76,3 @@ def no_js_page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def login(page, base_url: str, email: str, password: str = "demo-password") -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/settings/chat-models/")
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

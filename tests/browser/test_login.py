@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.helpers import login, screenshot
 
 pytestmark = pytest.mark.browser
 BANNER = "Your org has restricted available models. Contact your org owner for changes."

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from catalog import platform
 from catalog.models import PlatformModel, SyncRun
-from tests.concurrency import run_together
+from tests.helpers import run_together
 
 pytestmark = pytest.mark.django_db
 # Verbatim copies of the real proxy responses in ../shared/data (LiteLLM proxy recordings).

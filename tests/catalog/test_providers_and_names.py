@@ -9,7 +9,7 @@ import pytest
 from catalog.costmap import parse_cost_map
 from catalog.names import display_name
 from catalog.providers import PROVIDERS, get_provider, provider_of, required_keys
-from tests.conftest import real_cost_map
+from tests.helpers import real_cost_map
 
 SNAPSHOT = real_cost_map()
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import CatalogModel, SyncRun
 from catalog.providers import routable_provider
-from tests.conftest import real_cost_map
+from tests.helpers import real_cost_map
 
 pytestmark = pytest.mark.django_db
 REAL_MAP = real_cost_map()

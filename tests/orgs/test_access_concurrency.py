@@ -7,7 +7,7 @@ from django.db import connection
 
 from orgs import services
 from orgs.models import Membership, ModelAccessEvent
-from tests.concurrency import run_together
+from tests.helpers import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,0 +1,119 @@
+"""Helpers that tests import: the real catalog data, threads, and a JSON API client."""
+
+from __future__ import annotations
+
+import functools
+import json
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connections
+from django.test import Client
+
+from accounts.models import ApiKey
+
+
+@functools.cache
+def snapshot_records() -> dict:
+    from catalog.costmap import parse_cost_map
+    from catalog.sync import SNAPSHOT, read_file
+
+    return parse_cost_map(read_file(SNAPSHOT))
+
+
+def load_catalog() -> None:
+    from catalog.sync import apply_records
+
+    apply_records(snapshot_records(), source="tests")
+
+
+SHARED_COST_MAP = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / ("litellm_model_prices.json")
+)
+
+
+@functools.cache
+def real_cost_map() -> Path:
+    """LiteLLM's real cost map: ../shared/data when present (CI), else the shipped snapshot
+    derived from it (its chat/responses entries), so a clone on its own still tests."""
+    if SHARED_COST_MAP.exists():
+        return SHARED_COST_MAP
+    from catalog.sync import SNAPSHOT, read_file
+
+    path = Path(tempfile.mkdtemp()) / "litellm_model_prices.json"
+    path.write_bytes(read_file(SNAPSHOT))
+    return path
+
+
+def run_together(*actions: Callable[[], object]) -> list[BaseException]:
+    """Start every action behind one barrier; return the exceptions they raised."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def worker(action):
+        try:
+            barrier.wait()
+            action()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(a,)) for a in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+class ApiClient:
+    """A JSON client authenticated with a personal API key (X-API-Key)."""
+
+    def __init__(self, user=None, key: str | None = None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            key = ApiKey.issue(user=user, name="tests")[1]
+        if key is not None:
+            self.headers["X-API-Key"] = key
+
+    def call(self, method: str, path: str, body=None, raw: bytes | None = None, **params):
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs = {"headers": self.headers}
+        if method == "get":
+            return self.client.get("/api/v1" + path, params, **kwargs)
+        url = (
+            "/api/v1"
+            + path
+            + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+        )
+        return getattr(self.client, method)(
+            url, data=data, content_type="application/json", **kwargs
+        )
+
+    def get(self, path, **params):
+        return self.call("get", path, **params)
+
+    def post(self, path, body=None, **kw):
+        return self.call("post", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.call("put", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.call("patch", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("delete", path, **kw)
+
+
+def assert_envelope(response, code: int) -> dict:
+    assert response.status_code == code, response.content
+    body = response.json()
+    assert set(body) == {"code", "detail", "errors"}
+    assert body["code"] == code and isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["errors"], list)
+    return body
