@@ -1,0 +1,30 @@
+"""The one way a mutating view answers: the changed fragment for htmx, else message + redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+
+def fragment_or_redirect(
+    request: HttpRequest,
+    fragment: Callable[[], HttpResponse] | None,
+    to: str,
+    *,
+    error: str = "",
+    success: str = "",
+) -> HttpResponse:
+    """htmx gets `fragment()` (status 200 even for errors: htmx 2 does not swap 4xx answers,
+    so the fragment shows the message itself). Without htmx, or with no fragment to show, the
+    message goes to the messages framework and the browser is redirected (post/redirect/get).
+    """
+    if fragment is not None and getattr(request, "htmx", False):
+        return fragment()
+    if error:
+        messages.error(request, error)
+    elif success:
+        messages.success(request, success)
+    return redirect(to)
