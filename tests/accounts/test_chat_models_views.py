@@ -236,10 +236,14 @@ def test_the_201st_model_is_refused(client, contributor):
     assert len(ids(contributor)) == MAX_BYOK_MODELS
 
 
-def test_forced_add_of_an_uncatalogued_but_compatible_id(client, contributor):
+def test_check_names_the_key_and_offers_a_forced_add(client, contributor):
     client.force_login(contributor)
     check = client.post(PAGE + "check/", {"model_id": "openrouter/some/new-model"}, **HTMX)
     assert "OPENROUTER_API_KEY" in check.content.decode() and "Add anyway" in check.content.decode()
+
+
+def test_an_uncatalogued_but_compatible_id_needs_force(client, contributor):
+    client.force_login(contributor)
     client.post(PAGE + "add/", {"model_id": "openrouter/some/new-model"}, **HTMX)
     assert ids(contributor) == []
     client.post(PAGE + "add/", {"model_id": "openrouter/some/new-model", "force": "on"}, **HTMX)
