@@ -44,6 +44,32 @@ def test_email_is_unique_case_insensitively(db):
         User.objects.create(email="SOMEONE@example.com")
 
 
+# The demo people the README and the browser tests log in as, with their org and role.
+PERSONAS = {
+    "owner@example.com": [("acme", "owner")],
+    "member@example.com": [("acme", "contributor")],
+    "restricted@example.com": [("acme", "contributor")],
+    "reader@example.com": [("acme", "reader")],
+    "outsider@example.com": [("globex", "owner")],
+    "admin@example.com": [],
+}
+
+
+def _people() -> dict[str, list[tuple[str, str]]]:
+    return {
+        user.email: [(m.org.slug, m.role) for m in user.memberships.select_related("org")]
+        for user in User.objects.prefetch_related("memberships")
+    }
+
+
+def test_seed_demo_creates_the_demo_people(db):
+    call_command("seed_demo", verbosity=0)
+    assert _people() == PERSONAS
+    assert User.objects.get(email="admin@example.com").is_staff
+    restricted = Membership.objects.get(user__email="restricted@example.com")
+    assert restricted.allowed_model_ids == ["dn/claude-opus-4-6"]
+
+
 def test_seed_demo_is_idempotent(db, capsys):
     call_command("seed_demo")
     counts = (User.objects.count(), Organization.objects.count(), Membership.objects.count())
@@ -54,10 +80,6 @@ def test_seed_demo_is_idempotent(db, capsys):
         Organization.objects.count(),
         Membership.objects.count(),
     ) == counts
-    assert counts == (6, 2, 5)
-    restricted = Membership.objects.get(user__email="restricted@example.com")
-    assert restricted.allowed_model_ids == ["dn/claude-opus-4-6"]
-    assert not Membership.objects.filter(user__email="outsider@example.com", org__slug="acme")
 
 
 @pytest.mark.parametrize(
@@ -107,6 +129,16 @@ def test_org_switcher_appears_for_several_orgs(client, owner, other_org):
     client.force_login(owner)
     html = client.get("/settings/secrets/").content.decode()
     assert 'name="org"' in html and "Globex" in html
+
+
+def test_org_switcher_is_absent_for_one_org(client, owner):
+    client.force_login(owner)
+    assert 'name="org"' not in client.get("/settings/secrets/").content.decode()
+
+
+def test_switching_org_selects_it_on_the_next_page(client, owner, other_org):
+    Membership.objects.create(org=other_org, user=owner, role=Role.READER)
+    client.force_login(owner)
     response = client.post("/orgs/switch/", {"org": "globex"})
     assert response.status_code == 302
     html = client.get("/settings/secrets/").content.decode()
@@ -116,6 +148,10 @@ def test_org_switcher_appears_for_several_orgs(client, owner, other_org):
 def test_switching_to_an_org_you_are_not_in_is_404(client, owner, other_org):
     client.force_login(owner)
     assert client.post("/orgs/switch/", {"org": "globex"}).status_code == 404
+
+
+def test_switching_org_is_post_only(client, owner):
+    client.force_login(owner)
     assert client.get("/orgs/switch/").status_code == 405
 
 
@@ -125,4 +161,4 @@ def test_seed_demo_leaves_platform_models_to_a_configured_proxy(db, settings):
     settings.LITELLM_PROXY_URL = "http://127.0.0.1:4000"
     call_command("seed_demo", verbosity=0)
     assert not PlatformModel.objects.exists()
-    assert Membership.objects.count() == 5
+    assert _people() == PERSONAS

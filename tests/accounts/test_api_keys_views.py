@@ -15,27 +15,52 @@ pytestmark = pytest.mark.django_db
 PAGE = "/settings/api-keys/"
 
 
-def test_access_matrix(client, contributor, reader):
-    assert client.get(PAGE)["Location"].startswith("/accounts/login/")
+@pytest.mark.parametrize(("method", "url"), [("get", PAGE), ("post", PAGE + "new/")])
+def test_anonymous_goes_to_login(client, method, url):
+    assert getattr(client, method)(url)["Location"].startswith("/accounts/login/")
+
+
+def test_creating_is_post_only(client, contributor):
     client.force_login(contributor)
     assert client.get(PAGE + "new/").status_code == 405
+
+
+def test_a_post_without_the_csrf_token_is_refused(contributor):
     csrf = Client(enforce_csrf_checks=True)
     csrf.force_login(contributor)
     assert csrf.post(PAGE + "new/", {"name": "x"}).status_code == 403
+    assert not ApiKey.objects.exists()
+
+
+def test_someone_elses_key_is_not_there(client, contributor, reader):
     key, _ = ApiKey.issue(user=reader, name="theirs")
+    client.force_login(contributor)
     assert client.post(f"{PAGE}{key.pk}/revoke/").status_code == 404
     assert ApiKey.objects.get(pk=key.pk).revoked_at is None
 
 
-def test_create_shows_the_key_once_and_stores_a_hash(client, contributor):
-    client.force_login(contributor)
+def _create(client) -> str:
     response = client.post(PAGE + "new/", {"name": "laptop"})
-    raw = re.search(r'id="new-key-value">([^<]+)<', response.content.decode()).group(1)
+    return re.search(r'id="new-key-value">([^<]+)<', response.content.decode()).group(1)
+
+
+def test_create_stores_only_a_hash_of_the_key(client, contributor):
+    client.force_login(contributor)
+    raw = _create(client)
     key = ApiKey.objects.get()
     assert raw.startswith("dnk_") and key.key_hash == ApiKey.hash(raw) and raw not in key.key_hash
-    assert response["Cache-Control"] == "no-store"
-    assert raw not in client.get(PAGE).content.decode()
-    assert key.prefix in client.get(PAGE).content.decode()
+
+
+def test_the_page_showing_a_new_key_is_never_cached(client, contributor):
+    client.force_login(contributor)
+    assert client.post(PAGE + "new/", {"name": "laptop"})["Cache-Control"] == "no-store"
+
+
+def test_the_key_is_shown_once_then_only_its_prefix(client, contributor):
+    client.force_login(contributor)
+    raw = _create(client)
+    html = client.get(PAGE).content.decode()
+    assert raw not in html and ApiKey.objects.get().prefix in html
 
 
 def test_blank_name_is_explained(client, contributor):
@@ -59,5 +84,8 @@ def test_create_api_key_command_prints_the_key_alone_on_the_last_line(contributo
     last = out.getvalue().strip().splitlines()[-1]
     assert last.startswith("dnk_") and " " not in last
     assert ApiKey.objects.get(name="ci").key_hash == ApiKey.hash(last)
+
+
+def test_create_api_key_command_refuses_an_unknown_email(db):
     with pytest.raises(CommandError, match="No user"):
-        call_command("create_api_key", "nobody@example.com", stdout=out)
+        call_command("create_api_key", "nobody@example.com", stdout=io.StringIO())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 
 from accounts.models import MAX_BYOK_MODELS, EnabledModel
 from catalog.models import CatalogModel, PlatformModel
+from catalog.search import parse_query, search_catalog
 from orgs.models import Membership
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -21,20 +23,60 @@ def ids(user) -> list[str]:
     return list(EnabledModel.objects.filter(user=user).values_list("model_id", flat=True))
 
 
-@pytest.mark.parametrize(
-    "url", [PAGE, PAGE + "add/", PAGE + "remove/", PAGE + "reset/", PAGE + "check/"]
-)
-def test_anonymous_goes_to_login(client, url):
-    for method in (client.get, client.post):
-        response = method(url)
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+class _Rows(HTMLParser):
+    """The cells' text of each table row whose id starts with `prefix`."""
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.prefix, self.rows = prefix, []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr" and (dict(attrs).get("id") or "").startswith(self.prefix):
+            self._row = []
+        elif tag == "td" and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._row is not None and self._cell is not None:
+            self._row.append(" ".join(" ".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
 
 
-@pytest.mark.parametrize("url", [PAGE + "add/", PAGE + "remove/", PAGE + "reset/", PAGE + "check/"])
-def test_actions_are_post_only_and_csrf_protected(contributor, url):
-    client = Client(enforce_csrf_checks=True)
+def table_rows(html: str, prefix: str) -> list[list[str]]:
+    parser = _Rows(prefix)
+    parser.feed(html)
+    return parser.rows
+
+
+ACTIONS = [PAGE + "add/", PAGE + "remove/", PAGE + "reset/", PAGE + "check/"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url", [PAGE, *ACTIONS])
+def test_anonymous_goes_to_login(client, url, method):
+    response = getattr(client, method)(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", ACTIONS)
+def test_actions_refuse_get(client, contributor, url):
     client.force_login(contributor)
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", ACTIONS)
+def test_actions_refuse_a_post_without_the_csrf_token(contributor, url):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(contributor)
     assert client.post(url, {"model_id": OPUS}).status_code == 403
     assert ids(contributor) == []
 
@@ -44,41 +86,98 @@ def test_the_page_itself_is_get_only(client, contributor):
     assert client.post(PAGE, {}).status_code == 405
 
 
-def test_page_shows_sections_and_featured_models(client, contributor, platform_models):
+def test_page_has_the_platform_byok_and_featured_sections(client, contributor, platform_models):
     client.force_login(contributor)
     response = client.get(PAGE)
-    html = response.content.decode()
     assert response.status_code == 200
-    assert "Platform models" in html and "Your models" in html and "Featured models" in html
-    assert html.index("dn/claude-opus-4-6") < html.index("Your models")
-    assert "Dreadnode" in html
-    assert "restricted available models" not in html
-    assert response["Vary"].count("HX-Request")
+    for heading in ("Platform models", "Your models", "Featured models"):
+        assert heading in response.content.decode()
 
 
-def test_search_fragment_and_url(client, contributor):
+def test_platform_table_lists_each_model_with_provider_dreadnode(
+    client, contributor, platform_models
+):
+    client.force_login(contributor)
+    rows = table_rows(client.get(PAGE).content.decode(), "pm-")
+    assert [row[:2] for row in rows] == [
+        ["Claude Opus 4.6 dn/claude-opus-4-6", "Dreadnode"],
+        ["GPT-5.2 dn/gpt-5.2", "Dreadnode"],
+        ["Gemini 3 Pro dn/gemini-3-pro", "Dreadnode"],
+    ]
+
+
+def test_platform_models_come_before_your_models(client, contributor, platform_models):
+    client.force_login(contributor)
+    html = client.get(PAGE).content.decode()
+    assert html.index('id="platform"') < html.index('id="byok"')
+
+
+def test_an_unrestricted_member_sees_no_restriction_banner(client, contributor, platform_models):
+    client.force_login(contributor)
+    assert "restricted available models" not in client.get(PAGE).content.decode()
+
+
+def test_page_varies_on_hx_request(client, contributor):
+    client.force_login(contributor)
+    vary = client.get(PAGE)["Vary"]
+    assert "HX-Request" in [header.strip() for header in vary.split(",")]
+
+
+def test_search_answers_htmx_with_the_results_fragment(client, contributor):
     client.force_login(contributor)
     response = client.get(PAGE, {"q": "opus 4.5"}, HTTP_HX_TARGET="results", **HTMX)
     html = response.content.decode()
     assert '<div id="results"' in html and "<h1>" not in html
     assert html.index(OPUS) < html.index("anthropic/claude-opus-4-5-20251101")
+
+
+def test_search_pushes_a_bookmarkable_url(client, contributor):
+    client.force_login(contributor)
+    response = client.get(PAGE, {"q": "opus 4.5"}, HTTP_HX_TARGET="results", **HTMX)
     assert response["HX-Push-Url"] == "/settings/chat-models/?q=opus+4.5"
-    full = client.get(PAGE, {"q": "opus 4.5"}).content.decode()  # works without JavaScript
+
+
+def test_search_works_without_javascript(client, contributor):
+    client.force_login(contributor)
+    full = client.get(PAGE, {"q": "opus 4.5"}).content.decode()
     assert "<h1>Chat Models</h1>" in full and OPUS in full
 
 
-def test_add_in_place_and_added_state(client, contributor):
+def test_results_count_is_what_the_search_returns(client, contributor):
+    client.force_login(contributor)
+    found = search_catalog(parse_query("opus 4.5"))
+    html = client.get(PAGE, {"q": "opus 4.5"}, HTTP_HX_TARGET="results", **HTMX).content.decode()
+    assert f"{len(found)} results" in html
+    assert html.count('class="model-id"') == len(found)
+
+
+def test_add_stores_the_model_and_answers_with_the_byok_fragment(client, contributor):
     client.force_login(contributor)
     response = client.post(PAGE + "add/", {"model_id": OPUS}, **HTMX)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="byok"' in html and "Needs ANTHROPIC_API_KEY" in html
+    assert response.status_code == 200 and 'id="byok"' in response.content.decode()
+    assert ids(contributor) == [OPUS]
+
+
+def test_an_added_model_says_which_key_it_needs_and_where_to_set_it(client, contributor):
+    client.force_login(contributor)
+    html = client.post(PAGE + "add/", {"model_id": OPUS}, **HTMX).content.decode()
+    assert "Needs ANTHROPIC_API_KEY" in html
     assert "/settings/secrets/?name=ANTHROPIC_API_KEY" in html
     assert "Set ANTHROPIC_API_KEY in the shell where you run the TUI" in html
+
+
+def test_add_marks_the_search_result_added_out_of_band(client, contributor):
+    client.force_login(contributor)
+    html = client.post(PAGE + "add/", {"model_id": OPUS}, **HTMX).content.decode()
     assert 'hx-swap-oob="true"' in html and "Added" in html
-    assert ids(contributor) == [OPUS]
+
+
+def test_search_results_offer_no_add_button_for_an_added_model(client, contributor):
+    client.force_login(contributor)
+    client.post(PAGE + "add/", {"model_id": OPUS}, **HTMX)
     results = client.get(PAGE, {"q": "opus 4.5"}).content.decode()
     assert f'aria-label="Add {OPUS}"' not in results
+    assert 'aria-label="Add anthropic/claude-opus-4-5-20251101"' in results
 
 
 def test_add_without_javascript_redirects_back_with_a_message(client, contributor):
@@ -137,10 +236,14 @@ def test_the_201st_model_is_refused(client, contributor):
     assert len(ids(contributor)) == MAX_BYOK_MODELS
 
 
-def test_forced_add_of_an_uncatalogued_but_compatible_id(client, contributor):
+def test_check_names_the_key_and_offers_a_forced_add(client, contributor):
     client.force_login(contributor)
     check = client.post(PAGE + "check/", {"model_id": "openrouter/some/new-model"}, **HTMX)
     assert "OPENROUTER_API_KEY" in check.content.decode() and "Add anyway" in check.content.decode()
+
+
+def test_an_uncatalogued_but_compatible_id_needs_force(client, contributor):
+    client.force_login(contributor)
     client.post(PAGE + "add/", {"model_id": "openrouter/some/new-model"}, **HTMX)
     assert ids(contributor) == []
     client.post(PAGE + "add/", {"model_id": "openrouter/some/new-model", "force": "on"}, **HTMX)
@@ -153,40 +256,66 @@ def test_check_without_javascript_renders_the_page(client, contributor):
     assert "<h1>Chat Models</h1>" in html and "Unknown provider" in html
 
 
-def test_remove_and_reset(client, contributor, platform_models):
-    client.force_login(contributor)
-    for model_id in (OPUS, "openai/gpt-5.2"):
+def _add(client, *model_ids: str) -> None:
+    for model_id in model_ids:
         client.post(PAGE + "add/", {"model_id": model_id}, **HTMX)
+
+
+def test_remove_takes_one_model_out(client, contributor, platform_models):
+    client.force_login(contributor)
+    _add(client, OPUS, "openai/gpt-5.2")
     response = client.post(PAGE + "remove/", {"model_id": OPUS}, **HTMX)
     assert ids(contributor) == ["openai/gpt-5.2"]
     assert f"Removed {OPUS}." in response.content.decode()
+
+
+def test_removing_a_model_not_in_the_list_is_explained(client, contributor, platform_models):
+    client.force_login(contributor)
+    _add(client, OPUS)
     response = client.post(PAGE + "remove/", {"model_id": "x" * 5000}, **HTMX)
     assert response.status_code == 200 and "is not in your models" in response.content.decode()
+    assert ids(contributor) == [OPUS]
+
+
+def test_reset_empties_the_list(client, contributor, platform_models):
+    client.force_login(contributor)
+    _add(client, OPUS, "openai/gpt-5.2")
     client.post(PAGE + "reset/", **HTMX)
     assert ids(contributor) == []
 
 
-def test_remove_refuses_to_leave_no_model_at_all(client, contributor, platform_models):
+@pytest.mark.parametrize("url", [PAGE + "remove/", PAGE + "reset/"])
+def test_remove_and_reset_refuse_to_leave_no_model_at_all(
+    client, contributor, platform_models, url
+):
     Membership.objects.filter(user=contributor).update(allowed_model_ids=[])
     client.force_login(contributor)
-    client.post(PAGE + "add/", {"model_id": OPUS}, **HTMX)
-    for url in (PAGE + "remove/", PAGE + "reset/"):
-        response = client.post(url, {"model_id": OPUS}, **HTMX)
-        assert "would leave you with no model at all" in response.content.decode()
-        assert ids(contributor) == [OPUS]
-    # With one platform model allowed, the same remove is fine.
+    _add(client, OPUS)
+    response = client.post(url, {"model_id": OPUS}, **HTMX)
+    assert "would leave you with no model at all" in response.content.decode()
+    assert ids(contributor) == [OPUS]
+
+
+def test_removing_the_last_own_model_is_fine_with_a_platform_model_allowed(
+    client, contributor, platform_models
+):
     Membership.objects.filter(user=contributor).update(allowed_model_ids=["dn/gpt-5.2"])
+    client.force_login(contributor)
+    _add(client, OPUS)
     client.post(PAGE + "remove/", {"model_id": OPUS}, **HTMX)
     assert ids(contributor) == []
 
 
-def test_restricted_member_sees_banner_and_only_allowed_platform_models(client, restricted):
+def test_restricted_member_sees_the_banner(client, restricted):
     client.force_login(restricted)
     html = client.get(PAGE).content.decode()
     assert "Your org has restricted available models. Contact your org owner for changes." in html
-    platform = html.split('id="byok"')[0]
-    assert "dn/claude-opus-4-6" in platform
-    assert "dn/gpt-5.2" not in platform and "dn/gemini-3-pro" not in platform
+
+
+def test_restricted_member_sees_only_allowed_platform_models(client, restricted):
+    client.force_login(restricted)
+    rows = table_rows(client.get(PAGE).content.decode(), "pm-")
+    assert [row[0] for row in rows] == ["Claude Opus 4.6 dn/claude-opus-4-6"]
 
 
 def test_empty_allowlist_shows_no_platform_models(client, contributor, platform_models):

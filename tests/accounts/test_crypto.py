@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from accounts import crypto
@@ -31,14 +32,18 @@ def test_short_values_are_fully_masked():
     assert "short" not in crypto.mask("short")
 
 
-def test_rotation_old_values_still_decrypt_after_prepending_a_key(settings, contributor):
+def test_old_values_still_decrypt_after_prepending_a_key(settings, contributor):
+    old_key = settings.SECRETS_ENCRYPTION_KEYS[0]
+    secret = save_secret(user=contributor, name="OPENAI_API_KEY", value=PLAINTEXT)
+    settings.SECRETS_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old_key]
+    assert Secret.objects.get(pk=secret.pk).reveal() == PLAINTEXT
+
+
+def test_a_rotated_value_is_readable_without_the_old_key(settings, contributor):
     old_key = settings.SECRETS_ENCRYPTION_KEYS[0]
     secret = save_secret(user=contributor, name="OPENAI_API_KEY", value=PLAINTEXT)
     new_key = Fernet.generate_key().decode()
     settings.SECRETS_ENCRYPTION_KEYS = [new_key, old_key]
-    secret = Secret.objects.get(pk=secret.pk)
-    assert secret.reveal() == PLAINTEXT
-    # New values use the new key: readable without the old one.
     secret.encrypted_value = crypto.rotate(secret.encrypted_value)
     secret.save()
     settings.SECRETS_ENCRYPTION_KEYS = [new_key]
@@ -48,5 +53,5 @@ def test_rotation_old_values_still_decrypt_after_prepending_a_key(settings, cont
 def test_a_value_from_an_unknown_key_is_a_configuration_error(settings, contributor):
     secret = save_secret(user=contributor, name="OPENAI_API_KEY", value=PLAINTEXT)
     settings.SECRETS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    with pytest.raises(Exception, match="can't be decrypted"):
+    with pytest.raises(ImproperlyConfigured, match="can't be decrypted with any key in SECRETS_"):
         Secret.objects.get(pk=secret.pk).reveal()

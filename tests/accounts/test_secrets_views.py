@@ -6,7 +6,9 @@ import logging
 from html import unescape
 
 import pytest
+from django.db import DatabaseError
 from django.test import Client
+from django.views.debug import ExceptionReporter
 
 from accounts.models import EnabledModel, Secret
 from accounts.services import save_secret
@@ -16,20 +18,29 @@ PAGE = "/settings/secrets/"
 VALUE = "sk-ant-api03-TOPSECRET-value-0123456789"
 
 
-def test_access_matrix(client, contributor, reader):
-    assert client.get(PAGE)["Location"].startswith("/accounts/login/")
-    assert client.post(PAGE + "new/")["Location"].startswith("/accounts/login/")
+@pytest.mark.parametrize(("method", "url"), [("get", PAGE), ("post", PAGE + "new/")])
+def test_anonymous_goes_to_login(client, method, url):
+    assert getattr(client, method)(url)["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(("method", "url"), [("get", PAGE + "new/"), ("post", PAGE)])
+def test_wrong_method_is_405(client, contributor, method, url):
     client.force_login(contributor)
-    assert client.get(PAGE + "new/").status_code == 405
-    assert client.post(PAGE).status_code == 405
+    assert getattr(client, method)(url).status_code == 405
+
+
+def test_a_post_without_the_csrf_token_is_refused(contributor):
     csrf = Client(enforce_csrf_checks=True)
     csrf.force_login(contributor)
     assert csrf.post(PAGE + "new/", {"name": "A", "value": "b" * 20}).status_code == 403
     assert not Secret.objects.exists()
-    # Someone else's secret is simply not there.
+
+
+@pytest.mark.parametrize(("action", "data"), [("delete", {}), ("replace", {"value": "x" * 20})])
+def test_someone_elses_secret_is_not_there(client, contributor, reader, action, data):
     other = save_secret(user=reader, name="OPENAI_API_KEY", value=VALUE)
-    assert client.post(f"{PAGE}{other.pk}/delete/").status_code == 404
-    assert client.post(f"{PAGE}{other.pk}/replace/", {"value": "x" * 20}).status_code == 404
+    client.force_login(contributor)
+    assert client.post(f"{PAGE}{other.pk}/{action}/", data).status_code == 404
     assert Secret.objects.get(pk=other.pk).reveal() == VALUE
 
 
@@ -39,8 +50,7 @@ def test_prefill_from_query_string(client, contributor):
     assert 'value="ANTHROPIC_API_KEY"' in html
 
 
-def test_create_normalises_and_masks(client, contributor, caplog):
-    caplog.set_level(logging.DEBUG)
+def test_create_normalises_and_masks(client, contributor):
     client.force_login(contributor)
     response = client.post(
         PAGE + "new/", {"name": "anthropic_api_key", "value": VALUE}, follow=True
@@ -50,7 +60,6 @@ def test_create_normalises_and_masks(client, contributor, caplog):
     assert secret.name == "ANTHROPIC_API_KEY" and secret.provider == "anthropic"
     assert "sk-ant••••789" in html and "won't be shown again" in unescape(html)
     assert VALUE not in html and "TOPSECRET" not in html
-    assert VALUE not in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -92,20 +101,37 @@ def test_replace_value(client, contributor):
     assert "Replaced the value" in response.content.decode()
     secret.refresh_from_db()
     assert secret.reveal() == "sk-new-value-abcdef999" and secret.masked_value == "sk-new••••999"
+
+
+def test_replacing_with_an_empty_value_is_explained(client, contributor):
+    secret = save_secret(user=contributor, name="OPENAI_API_KEY", value=VALUE)
+    client.force_login(contributor)
     response = client.post(f"{PAGE}{secret.pk}/replace/", {"value": ""})
     assert "Enter the value to store" in response.content.decode()
+    assert Secret.objects.get().reveal() == VALUE
 
 
-def test_delete_warns_when_enabled_models_need_it(client, contributor):
+def test_each_secret_lists_the_models_it_serves(client, contributor):
+    save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
+    EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
+    client.force_login(contributor)
+    assert "anthropic/claude-opus-4-5" in client.get(PAGE).content.decode()
+
+
+def test_delete_asks_first_when_enabled_models_need_it(client, contributor):
     secret = save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
     EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
     client.force_login(contributor)
-    html = client.get(PAGE).content.decode()
-    assert "anthropic/claude-opus-4-5" in html  # which models it satisfies
     response = client.post(f"{PAGE}{secret.pk}/delete/")
     assert response.status_code == 200
     assert "is needed by 1 of your models" in response.content.decode()
     assert Secret.objects.filter(pk=secret.pk).exists()
+
+
+def test_confirmed_delete_removes_a_needed_secret(client, contributor):
+    secret = save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
+    EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
+    client.force_login(contributor)
     client.post(f"{PAGE}{secret.pk}/delete/", {"confirm": "yes"})
     assert not Secret.objects.filter(pk=secret.pk).exists()
 
@@ -124,8 +150,7 @@ def test_presets_show_configured_state(client, contributor):
     assert "OPENAI_API_KEY ✓" in html and "?name=ANTHROPIC_API_KEY" in html
 
 
-def test_plaintext_never_appears_on_any_page(client, contributor, staff, caplog):
-    caplog.set_level(logging.DEBUG)
+def test_plaintext_never_appears_on_any_page(client, contributor, staff):
     client.force_login(contributor)
     client.post(PAGE + "new/", {"name": "ANTHROPIC_API_KEY", "value": VALUE})
     EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
@@ -135,4 +160,36 @@ def test_plaintext_never_appears_on_any_page(client, contributor, staff, caplog)
     client.force_login(staff)
     for url in ("/admin/accounts/secret/", "/admin/accounts/user/"):
         assert VALUE not in client.get(url).content.decode()
+
+
+def _error_report(record: logging.LogRecord) -> str:
+    """Django's report of a logged 500, as AdminEmailHandler mails it (text and HTML): the
+    traceback with each frame's local variables, and the request's POST data."""
+    reporter = ExceptionReporter(record.request, *record.exc_info, is_email=True)
+    return reporter.get_traceback_text() + reporter.get_traceback_html()
+
+
+@pytest.mark.parametrize("action", ["new", "replace"])
+def test_a_crash_while_saving_keeps_the_value_out_of_the_error_report(
+    contributor, monkeypatch, caplog, action
+):
+    url = PAGE + "new/"
+    if action == "replace":
+        secret = save_secret(user=contributor, name="ANTHROPIC_API_KEY", value="old-value-123456")
+        url = f"{PAGE}{secret.pk}/replace/"
+
+    def database_went_away(*args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(Secret, "save", database_went_away)
+    client = Client(raise_request_exception=False)
+    client.force_login(contributor)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.post(url, {"name": "ANTHROPIC_API_KEY", "value": VALUE})
+    assert response.status_code == 500
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    report = _error_report(record)
+    assert "the database went away" in report and "ANTHROPIC_API_KEY" in report
+    assert "value = '********************'" in report  # the POST field is there, masked
+    assert VALUE not in report and "TOPSECRET" not in report
     assert VALUE not in caplog.text

@@ -28,10 +28,15 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_every_endpoint_needs_authentication(method, path):
+def test_every_endpoint_needs_an_api_key(method, path):
     body = assert_envelope(getattr(ApiClient(), method)(path), 401)
     assert "X-API-Key" in body["detail"]
-    assert_envelope(getattr(ApiClient(key="dnk_not-a-real-key"), method)(path), 401)
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_every_endpoint_refuses_an_unknown_api_key(method, path):
+    body = assert_envelope(getattr(ApiClient(key="dnk_not-a-real-key"), method)(path), 401)
+    assert body["detail"] == "Unknown or revoked API key."
 
 
 def test_revoked_key_is_401_even_with_a_session(contributor):
@@ -53,24 +58,33 @@ def test_last_used_is_recorded_without_a_write_per_request(contributor, django_a
         client.get("/user/secrets")
 
 
-def test_session_auth_enforces_csrf_on_writes(contributor):
+def test_a_browser_session_can_read(contributor):
     client = Client(enforce_csrf_checks=True)
     client.force_login(contributor)
     assert client.get("/api/v1/user/preferences").status_code == 200
+
+
+def test_a_browser_session_cannot_write_without_the_csrf_token(contributor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(contributor)
     response = client.patch(
         "/api/v1/user/preferences",
         data='{"enabled_model_ids": []}',
         content_type="application/json",
     )
-    assert response.status_code in (401, 403)
-    assert response.json()["code"] == response.status_code
+    assert "CSRF" in assert_envelope(response, 403)["detail"]
 
 
-def test_unknown_path_and_wrong_method_use_the_envelope(contributor):
-    client = ApiClient(contributor)
-    assert_envelope(client.get("/nope"), 404)
-    assert_envelope(client.delete("/user/preferences"), 405)
-    assert_envelope(client.post("/inference"), 405)
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/nope", 404),
+        ("delete", "/user/preferences", 405),
+        ("post", "/inference", 405),
+    ],
+)
+def test_unknown_paths_and_wrong_methods_use_the_envelope(contributor, method, path, status):
+    assert_envelope(getattr(ApiClient(contributor), method)(path), status)
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,13 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
-from catalog.search import MAX_LIMIT, parse_query, search_catalog, search_queryset
+from catalog.search import MAX_LIMIT, normalize, parse_query, search_catalog, search_queryset
 
 pytestmark = pytest.mark.usefixtures("catalog")
+
+
+def first_page(query: str) -> list:
+    return search_catalog(parse_query(query))
 
 
 def first(query: str, **filters) -> str:
@@ -50,20 +54,40 @@ def test_query_finds_the_expected_first_result(query, expected):
         assert first(query) == expected
 
 
-def test_every_word_must_match():
-    results = search_catalog(parse_query("claude opus 4.5 zzzz"))
-    assert results == []
-    for model in search_catalog(parse_query("claude haiku", limit=100)):
+def test_one_unknown_word_means_no_results():
+    assert search_catalog(parse_query("claude opus 4.5 zzzz")) == []
+
+
+def test_every_result_has_every_word():
+    results = search_catalog(parse_query("claude haiku", limit=100))
+    assert results
+    for model in results:
         assert "haiku" in model.search_text and "claude" in model.search_text
 
 
-def test_exact_id_beats_prefix_and_prefix_beats_the_rest():
-    ids = [m.model_id for m in search_catalog(parse_query("gpt-4o", limit=50))]
-    assert ids[0] == "openai/gpt-4o"
-    tail_prefixed = [i for i in ids if i.split("/")[-1].startswith("gpt-4o")]
-    others = [i for i in ids if not i.split("/")[-1].startswith("gpt-4o")]
-    if others:
-        assert ids.index(others[0]) > ids.index(tail_prefixed[0])
+def _tier(model, query: str) -> int:
+    """0 the exact id, 1 a name or id tail starting with the query, 2 any other match."""
+    prefix = normalize(query)
+    if model.model_id == query:
+        return 0
+    return 1 if model.name_norm.startswith(prefix) or model.tail_norm.startswith(prefix) else 2
+
+
+def _tiers(query: str) -> tuple[list[str], list[int]]:
+    results = search_catalog(parse_query(query, limit=50))
+    return [m.model_id for m in results], [_tier(m, query) for m in results]
+
+
+def test_prefix_matches_come_before_the_rest():
+    _, tiers = _tiers("mistral large")
+    assert {1, 2} <= set(tiers)  # both kinds are there, so the order means something
+    assert tiers == sorted(tiers)
+
+
+def test_the_exact_id_comes_first_even_from_a_gateway():
+    ids, tiers = _tiers("azure/gpt-4o")
+    assert ids[0] == "azure/gpt-4o"
+    assert tiers == sorted(tiers) and tiers.count(0) == 1
 
 
 def test_ties_prefer_first_party_then_newer_then_shorter():
@@ -128,9 +152,20 @@ def test_bad_tokens_are_reported_not_fatal(bad):
     assert search_catalog(params)  # the rest of the query still runs
 
 
-@pytest.mark.parametrize("query", ["💥 opus", "a" * 10_000, "%", "_", "'; DROP TABLE x; --", "\\"])
-def test_odd_queries_never_fail(query):
-    search_catalog(parse_query(query))
+@pytest.mark.parametrize(
+    ("query", "same_as"),
+    [
+        ("💥 opus", "opus"),  # symbols are not words
+        ("%", ""),  # not a SQL wildcard: the featured models, as for an empty query
+        ("_", ""),
+        ("\\", ""),
+        ("a" * 10_000, None),  # None: no results
+        ("'; DROP TABLE x; --", None),
+    ],
+)
+def test_odd_queries_are_plain_text(query, same_as):
+    found = [m.model_id for m in search_catalog(parse_query(query))]
+    assert found == ([] if same_as is None else [m.model_id for m in first_page(same_as)])
 
 
 def _plan(sql: str, params) -> str:

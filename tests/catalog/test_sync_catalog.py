@@ -11,13 +11,34 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import CatalogModel, SyncRun
 from catalog.providers import routable_provider
-from tests.helpers import real_cost_map
+from catalog.sync import SNAPSHOT, read_file
+from tests.helpers import SHARED_COST_MAP, real_cost_map
 
 pytestmark = pytest.mark.django_db
 REAL_MAP = real_cost_map()
-# 3,468 chat/responses entries; 25 are the same model listed twice (bare and provider-prefixed,
-# or under one of LiteLLM's internal vertex_ai-*/bedrock_converse groupings).
-EXPECTED_MODELS = 3443
+
+
+def chat_entries(raw: bytes) -> dict[str, dict]:
+    return {
+        key: entry
+        for key, entry in json.loads(raw).items()
+        if key != "sample_spec" and entry.get("mode") in ("chat", "responses")
+    }
+
+
+def expected_ids(raw: bytes) -> set[str]:
+    """One id per chat model: `provider/name`, where `name` drops a provider prefix the key
+    already has (LiteLLM spells some with hyphens), so bare and prefixed keys are one model."""
+    ids = set()
+    for key, entry in chat_entries(raw).items():
+        provider = routable_provider(entry["litellm_provider"])
+        head, _, rest = key.partition("/")
+        prefixed = rest and provider in (head, head.replace("-", "_"))
+        ids.add(f"{provider}/{rest if prefixed else key}")
+    return ids
+
+
+EXPECTED = expected_ids(REAL_MAP.read_bytes())
 
 
 def sync(*args) -> str:
@@ -26,20 +47,18 @@ def sync(*args) -> str:
     return out.getvalue()
 
 
-def test_real_cost_map_loads_every_chat_model_once_under_its_canonical_id():
+def test_real_cost_map_loads_one_row_per_chat_model_under_its_canonical_id():
     output = sync("--file", str(REAL_MAP))
-    assert CatalogModel.objects.count() == EXPECTED_MODELS
-    assert f"{EXPECTED_MODELS} created, 0 updated, 0 retired" in output
-    assert "models checked" in output  # progress
+    assert set(CatalogModel.objects.values_list("model_id", flat=True)) == EXPECTED
+    assert f"{len(EXPECTED)} created, 0 updated, 0 retired" in output
 
-    data = json.loads(REAL_MAP.read_text())
-    ids = set(CatalogModel.objects.values_list("model_id", flat=True))
-    for key, entry in data.items():
-        if key == "sample_spec" or entry.get("mode") not in ("chat", "responses"):
-            continue
-        provider = routable_provider(entry["litellm_provider"])
-        candidates = {key, f"{provider}/{key}", f"{provider}/{key.split('/', 1)[-1]}"}
-        assert candidates & ids, key
+
+def test_sync_reports_progress():
+    assert "models checked" in sync("--file", str(REAL_MAP))
+
+
+def test_only_chat_and_responses_models_are_kept():
+    sync("--file", str(REAL_MAP))
     assert not CatalogModel.objects.exclude(mode__in=["chat", "responses"]).exists()
 
 
@@ -47,14 +66,28 @@ def test_second_sync_changes_nothing():
     sync("--file", str(REAL_MAP))
     before = list(CatalogModel.objects.values_list("model_id", "synced_at").order_by("model_id"))
     output = sync("--file", str(REAL_MAP))
-    assert f"0 created, 0 updated, 0 retired, {EXPECTED_MODELS} unchanged" in output
+    assert f"0 created, 0 updated, 0 retired, {len(EXPECTED)} unchanged" in output
     after = list(CatalogModel.objects.values_list("model_id", "synced_at").order_by("model_id"))
     assert before == after
 
 
-def test_shipped_snapshot_matches_the_real_map():
+def test_default_sync_loads_every_model_of_the_shipped_snapshot():
     sync()  # default source: the gzipped snapshot inside the project
-    assert CatalogModel.objects.count() == EXPECTED_MODELS
+    expected = expected_ids(read_file(SNAPSHOT))
+    assert set(CatalogModel.objects.values_list("model_id", flat=True)) == expected
+
+
+def test_shipped_snapshot_holds_chat_models_only():
+    data = json.loads(read_file(SNAPSHOT))
+    assert data.keys() - {"sample_spec"} == chat_entries(read_file(SNAPSHOT)).keys()
+
+
+@pytest.mark.skipif(
+    not SHARED_COST_MAP.exists(),
+    reason=f"{SHARED_COST_MAP} is absent: no real cost map to compare the shipped snapshot with",
+)
+def test_shipped_snapshot_is_the_real_maps_chat_models():
+    assert chat_entries(read_file(SNAPSHOT)) == chat_entries(SHARED_COST_MAP.read_bytes())
 
 
 @pytest.mark.parametrize(
@@ -70,8 +103,11 @@ def test_shipped_snapshot_matches_the_real_map():
 )
 def test_canonical_ids_are_ones_litellm_routes(model_id, provider):
     sync("--file", str(REAL_MAP))
-    row = CatalogModel.objects.get(model_id=model_id)
-    assert row.provider == provider
+    assert CatalogModel.objects.get(model_id=model_id).provider == provider
+
+
+def test_no_row_keeps_litellms_internal_provider_groupings():
+    sync("--file", str(REAL_MAP))
     assert not CatalogModel.objects.filter(provider__startswith="vertex_ai-").exists()
     assert not CatalogModel.objects.filter(provider="bedrock_converse").exists()
 
@@ -144,7 +180,7 @@ def test_gzip_input_and_missing_file(tmp_path):
 def test_url_source_with_retries(live_http):
     live_http.routes["/prices.json"] = [(503, b"busy"), (200, REAL_MAP.read_bytes())]
     output = sync("--url", live_http.url + "/prices.json")
-    assert f"{EXPECTED_MODELS} created" in output
+    assert f"{len(EXPECTED)} created" in output
     live_http.routes["/gone.json"] = [(404, b"nope")]
     with pytest.raises(CommandError, match="Couldn't download"):
         sync("--url", live_http.url + "/gone.json")
