@@ -2,50 +2,41 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from catalog.models import PlatformModel
-from catalog.platform import deployed_models
 from orgs import services
 from orgs.access import get_owner_membership, target_membership
-from orgs.models import Membership, ModelAccessEvent, Role
-from orgs.views.members import TEMPLATE, page_context
+from orgs.forms import BulkAccessForm, ModelAccessForm, first_error
+from orgs.models import Membership, ModelAccessEvent
+from orgs.selectors import editor_choices
+from orgs.views.rows import TEMPLATE, member_row, members_url, page_context
+from settings_app.responses import fragment_or_redirect
+from settings_app.types import AuthedRequest
 
-
-def editor_choices(allowed: list[str] | None) -> list[PlatformModel]:
-    """Deployed models, plus ones the allowlist names that are no longer deployed."""
-    deployed = deployed_models()
-    deployed_ids = {m.model_id for m in deployed}
-    gone = [i for i in (allowed or []) if i not in deployed_ids]
-    stale = {m.model_id: m for m in PlatformModel.objects.filter(model_id__in=gone)} if gone else {}
-    return deployed + [stale.get(i) or PlatformModel(model_id=i, is_active=False) for i in gone]
-
-
-def posted_allowlist(request: HttpRequest) -> list[str] | None:
-    if request.POST.get("allow_all"):
-        return None
-    return request.POST.getlist("models")
+WEB = ModelAccessEvent.Via.WEB
 
 
 def _editor(
-    request: HttpRequest,
+    request: AuthedRequest,
     me: Membership,
     member: Membership,
     *,
-    selected=None,
+    form: ModelAccessForm | None = None,
     error: str = "",
 ) -> HttpResponse:
-    selected = member.allowed_model_ids if selected is None else selected
+    """The editor, showing what the owner ticked when a save is refused, else what's stored."""
     context = page_context(
         me,
         m=member,
         editing=True,
         choices=editor_choices(member.allowed_model_ids),
-        selected=selected,
+        selected=member.allowed_model_ids if form is None else form.ticked,
         error=error,
     )
     if request.htmx:
@@ -54,25 +45,23 @@ def _editor(
 
 
 @require_http_methods(["GET", "POST"])
-def member_access(request: HttpRequest, slug: str, user_id) -> HttpResponse:
+def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
-    if member.role == Role.OWNER:
-        return _editor(request, me, member, error="Owners always have every platform model.")
+    if member.is_owner:
+        return _editor(request, me, member, error=services.OWNERS_UNRESTRICTED)
     if request.method == "GET":
         return _editor(request, me, member)
-    allowed = posted_allowlist(request)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
+    form = ModelAccessForm(request.POST, member=member)
+    if not form.is_valid():
+        return _editor(request, me, member, form=form, error=first_error(form))
     try:
         member = services.set_model_access(
             membership=member,
-            allowed_model_ids=allowed,
+            allowed_model_ids=form.cleaned_data["allowed_model_ids"],
             actor=request.user,
-            via=ModelAccessEvent.Via.WEB,
-            expected_version=version,
+            via=WEB,
+            expected_version=form.cleaned_data["version"],
         )
     except services.AccessConflict as conflict:
         return _editor(
@@ -85,34 +74,47 @@ def member_access(request: HttpRequest, slug: str, user_id) -> HttpResponse:
             ),
         )
     except ValidationError as exc:
-        return _editor(request, me, member, selected=allowed, error=exc.messages[0])
-    success = f"Saved: {member.user.email} now has {member.access_summary.lower()}."
-    if request.htmx:
-        return render(
-            request, TEMPLATE + "#member_row", page_context(me, m=member, success=success)
-        )
-    messages.success(request, success)
-    return redirect("orgs:members", me.org.slug)
+        return _editor(request, me, member, form=form, error=exc.messages[0])
+    saved = member
+    success = f"Saved: {saved.user.email} now has {saved.access_summary.lower()}."
+    return fragment_or_redirect(
+        request,
+        lambda: member_row(request, me, saved, success=success),
+        members_url(me),
+        success=success,
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @require_POST
-def bulk_access(request: HttpRequest, slug: str) -> HttpResponse:
+def bulk_access(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_owner_membership(request, slug)
-    user_ids = request.POST.getlist("members")[:1000]
-    if not user_ids:
-        messages.error(request, "Select the members to change first.")
-        return redirect("orgs:members", me.org.slug)
+    form = BulkAccessForm(request.POST)
+    if not form.is_valid():
+        return fragment_or_redirect(request, None, members_url(me), error=first_error(form))
     try:
-        changed, skipped = services.bulk_set_model_access(
+        result = services.bulk_set_model_access(
             org=me.org,
-            user_ids=user_ids,
-            allowed_model_ids=posted_allowlist(request),
+            expected_versions=form.cleaned_data["members"],
+            allowed_model_ids=form.cleaned_data["allowed_model_ids"],
             actor=request.user,
-            via=ModelAccessEvent.Via.WEB,
+            via=WEB,
         )
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        note = f" ({skipped} skipped: owners and you keep every model)" if skipped else ""
-        messages.success(request, f"Updated model access for {changed} members{note}.")
-    return redirect("orgs:members", me.org.slug)
+        return fragment_or_redirect(request, None, members_url(me), error=exc.messages[0])
+    if result.stale:
+        messages.warning(
+            request,
+            f"{_plural(len(result.stale), 'member')} changed since you loaded the page and "
+            f"kept their access: {', '.join(result.stale)}. Review them.",
+        )
+    note = f" ({result.skipped} skipped: owners and you keep every model)" if result.skipped else ""
+    return fragment_or_redirect(
+        request,
+        None,
+        members_url(me),
+        success=f"Updated model access for {_plural(result.changed, 'member')}{note}.",
+    )
