@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts.models import User
 from orgs import services
@@ -57,32 +58,39 @@ class RoleForm(forms.Form):
     role = RoleField()
 
 
-class _ListField(forms.Field):
-    """The values of repeated inputs (checkboxes), as a list of strings."""
+def _posted_list(value: Any, max_items: int) -> list[str]:
+    """The values of repeated inputs (checkboxes), held to the checks Django's CharField
+    makes: at most `max_items` of them, no NUL characters."""
+    if not value:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValidationError(RELOAD, code="invalid")
+    if len(value) > max_items:
+        raise ValidationError(f"Choose at most {max_items}.", code="too_many")
+    items = [str(item) for item in value]
+    for item in items:
+        ProhibitNullCharactersValidator()(item)
+    return items
+
+
+class ModelIdsField(forms.Field):
+    """Ticked platform model ids; which ids are allowed is `clean_allowlist`'s to say."""
 
     widget = forms.MultipleHiddenInput
 
-    def __init__(self, *, max_items: int, **kwargs: Any) -> None:
-        self.max_items = max_items
-        super().__init__(**kwargs)
-
     def to_python(self, value: Any) -> list[str]:
-        if not value:
-            return []
-        if not isinstance(value, list | tuple):
-            raise ValidationError(RELOAD, code="invalid")
-        if len(value) > self.max_items:
-            raise ValidationError(f"Choose at most {self.max_items}.", code="too_many")
-        return [str(item) for item in value]
+        return _posted_list(value, services.MAX_ALLOWLIST * 2)
 
 
-class MemberVersionsField(_ListField):
+class MemberVersionsField(forms.Field):
     """Ticked members as `<user id>:<access version shown>`: the version lets a bulk change
     leave alone anyone whose access changed after the page was rendered."""
 
-    def to_python(self, value: Any) -> dict[UUID, int]:  # type: ignore[override]
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> dict[UUID, int]:
         versions = {}
-        for item in super().to_python(value):
+        for item in _posted_list(value, MAX_BULK):
             user_id, _, version = item.partition(":")
             try:
                 versions[UUID(user_id)] = int(version)
@@ -95,7 +103,7 @@ class AllowlistForm(forms.Form):
     """ "Allow all platform models", or exactly the ticked ones (possibly none)."""
 
     allow_all = forms.BooleanField(required=False)
-    models = _ListField(max_items=services.MAX_ALLOWLIST * 2, required=False)
+    models = ModelIdsField(required=False)
 
     def __init__(self, *args: Any, keep: list[str] | None = None, **kwargs: Any) -> None:
         self.keep = keep  # the current allowlist: its ids stay valid once undeployed
@@ -132,5 +140,5 @@ class ModelAccessForm(AllowlistForm):
 
 class BulkAccessForm(AllowlistForm):
     members = MemberVersionsField(
-        max_items=MAX_BULK, error_messages={"required": "Select the members to change first."}
+        error_messages={"required": "Select the members to change first."}
     )

@@ -75,11 +75,10 @@ def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
         )
     except ValidationError as exc:
         return _editor(request, me, member, form=form, error=exc.messages[0])
-    saved = member
-    success = f"Saved: {saved.user.email} now has {saved.access_summary.lower()}."
+    success = f"Saved: {member.user.email} now has {member.access_summary.lower()}."
     return fragment_or_redirect(
         request,
-        lambda: member_row(request, me, saved, success=success),
+        lambda: member_row(request, me, member, success=success),
         members_url(me),
         success=success,
     )

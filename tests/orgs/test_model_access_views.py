@@ -228,3 +228,19 @@ def test_bulk_with_a_bad_model_id_changes_nobody(client, owner, contributor, rea
     )
     assert "Not platform models" in unescape(response.content.decode())
     assert m(contributor).allowed_model_ids is None and m(reader).allowed_model_ids is None
+
+
+def test_nul_in_a_model_id_is_refused_by_the_editor(client, owner, restricted):
+    client.force_login(owner)
+    response = client.post(editor(restricted), {"models": ["dn/\x00"], "version": 0}, **HTMX)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert m(restricted).allowed_model_ids == ["dn/claude-opus-4-6"]
+
+
+def test_nul_in_a_model_id_is_refused_by_the_bulk_form(client, owner, restricted):
+    client.force_login(owner)
+    data = {"members": ticked(restricted), "models": ["dn/\x00"]}
+    response = client.post(BULK, data, follow=True)
+    assert "Null characters are not allowed." in response.content.decode()
+    assert m(restricted).allowed_model_ids == ["dn/claude-opus-4-6"]
