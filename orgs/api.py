@@ -8,9 +8,9 @@ from typing import Literal
 from uuid import UUID
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import parse_etags
-from ninja import Field, Query, Router, Schema
+from ninja import Field, HeaderEx, P, Query, Router, Schema
 from ninja.errors import HttpError
 
 from orgs import services
@@ -88,11 +88,20 @@ def _etag(member: Membership) -> str:
     return f'"{member.access_version}"'
 
 
-def _expected_version(request: HttpRequest, member: Membership) -> int | None:
+IfMatch = HeaderEx[
+    str | None,
+    P(
+        alias="If-Match",
+        description="The ETag from GET …/model-access: the save is refused (412) if the "
+        "member's access changed since. Without it the save always applies.",
+    ),
+]
+
+
+def _expected_version(header: str | None, member: Membership) -> int | None:
     """The access version `If-Match` names: None without the header (or with `*`), so
-    clients that never read the ETag keep working. Anything but one current strong ETag
-    (the one `GET …/model-access` sent) fails the precondition."""
-    header = request.headers.get("If-Match")
+    clients that never read the ETag keep working. Anything but one strong ETag fails the
+    precondition."""
     if header is None:
         return None
     tags = parse_etags(header)
@@ -119,7 +128,12 @@ def get_model_access(request: AuthedRequest, response: HttpResponse, slug: str, 
 
 @router.put("/org/{slug}/members/{user_id}/model-access", response=ModelAccessOut)
 def put_model_access(
-    request: AuthedRequest, response: HttpResponse, slug: str, user_id: UUID, body: ModelAccessIn
+    request: AuthedRequest,
+    response: HttpResponse,
+    slug: str,
+    user_id: UUID,
+    body: ModelAccessIn,
+    if_match: IfMatch = None,
 ):
     member = target_membership(get_owner_membership(request, slug), user_id)
     try:
@@ -128,7 +142,7 @@ def put_model_access(
             allowed_model_ids=body.allowed_model_ids,
             actor=request.user,
             via=VIA,
-            expected_version=_expected_version(request, member),
+            expected_version=_expected_version(if_match, member),
         )
     except services.AccessConflict as conflict:
         raise HttpError(412, _stale(conflict.current)) from None
