@@ -41,13 +41,13 @@ class MembershipForm(forms.ModelForm):
             return data
         current = self.instance if self.instance.pk else None
         was_owner = current is not None and current.role == Role.OWNER
-        if role == Role.OWNER and not was_owner and "allowed_model_ids" not in self.changed_data:
-            data["allowed_model_ids"] = None
-        try:
-            if current is not None and was_owner and role != Role.OWNER:
+        if current is not None and was_owner and role != Role.OWNER:
+            try:
                 services.check_keeps_an_owner(current)
-        except ValidationError as exc:
-            self.add_error("role", exc)
+            except ValidationError as exc:
+                self.add_error("role", exc)
+        if role == Role.OWNER and not was_owner and "allowed_model_ids" not in self.changed_data:
+            data["allowed_model_ids"] = None  # as in the app: a new owner is unrestricted
         try:
             allowed = services.clean_allowlist(
                 data["allowed_model_ids"], keep=current.allowed_model_ids if current else None
