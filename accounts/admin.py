@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 
 from accounts.models import ApiKey, EnabledModel, Secret, User
+from orgs.admin import refuse_ownerless
+from orgs.services import left_without_owner, ownerless_orgs
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -18,6 +22,14 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.is_active and data.get("is_active") is False:
+            orgs = ownerless_orgs(leaving=[self.instance.pk])
+            if orgs:
+                self.add_error("is_active", left_without_owner(orgs))
+        return data
 
 
 @admin.register(User)
@@ -38,6 +50,13 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_deleted_objects(self, objs, request):
+        """The delete page and the "delete selected" action both ask this first: refuse
+        deleting the last owner of an org, whose membership would go with the user."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        orgs = ownerless_orgs(leaving=[user.pk for user in objs])
+        return deleted, counts, perms_needed, [*protected, *refuse_ownerless(request, self, orgs)]
 
 
 @admin.register(ApiKey)
@@ -64,8 +83,7 @@ class SecretAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "provider", "created_at", "updated_at"]
     list_filter = ["provider"]
     search_fields = ["name", "user__email"]
-    fields = ["user", "name", "provider", "created_at", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "name", "provider", "created_at", "updated_at")
 
     def has_add_permission(self, request):
         return False

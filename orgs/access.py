@@ -1,17 +1,18 @@
-"""Who may see what: the one access function per org resource (STYLE: healthchecks)."""
+"""Who may see what. Every org view and API operation starts with one of these: outsiders
+get 404 (an org's existence isn't revealed), members whose role is too low get 403."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
-PER_PAGE = 50
+_CACHE = "_org_memberships"
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -32,8 +33,9 @@ def get_owner_membership(request: HttpRequest, slug: str) -> Membership:
 
 def user_memberships(request: HttpRequest) -> list[Membership]:
     """All the caller's memberships (one query, cached on the request)."""
-    if not hasattr(request, "_memberships"):
-        request._memberships = (
+    cached = request.__dict__.get(_CACHE)
+    if cached is None:
+        cached = request.__dict__[_CACHE] = (
             list(
                 Membership.objects.filter(user=request.user)
                 .select_related("org")
@@ -42,7 +44,7 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
             if request.user.is_authenticated
             else []
         )
-    return request._memberships
+    return cached
 
 
 def active_membership(request: HttpRequest, slug: str | None = None) -> Membership | None:
@@ -58,15 +60,7 @@ def active_membership(request: HttpRequest, slug: str | None = None) -> Membersh
     return memberships[0] if memberships else None
 
 
-def member_page(me: Membership, query: str, page: str | int) -> Page:
-    """One page of the caller's org members, searched by email or name."""
-    members = Membership.objects.filter(org=me.org).select_related("user").order_by("user__email")
-    if query:
-        members = members.filter(Q(user__email__icontains=query) | Q(user__name__icontains=query))
-    return Paginator(members, PER_PAGE).get_page(page)
-
-
-def target_membership(me: Membership, user_id) -> Membership:
+def target_membership(me: Membership, user_id: UUID) -> Membership:
     """A member of the caller's org, for an owner action that may not touch the caller."""
     target = get_object_or_404(
         Membership.objects.select_related("user"), org=me.org, user_id=user_id

@@ -1,53 +1,73 @@
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from orgs import services
 from orgs.models import Membership, ModelAccessEvent, Organization, Role
 
+VIA = ModelAccessEvent.Via.ADMIN
+
 
 class MembershipForm(forms.ModelForm):
+    """Staff edits obey the app's rules: the allowlist is validated like the editor's, an
+    owner is never restricted (promoting clears the allowlist), the last owner stays, and a
+    membership can't move to another org or user (those fields are read-only on change)."""
+
     class Meta:
         model = Membership
         fields = ["org", "user", "role", "allowed_model_ids", "invited_by"]
         help_texts = {
             "allowed_model_ids": "Empty or null = all platform models; [] = none; "
-            '["dn/..."] = exactly those.'
+            '["dn/..."] = exactly those. Promoting to owner clears it.'
         }
 
-    def clean(self):
-        data = super().clean()
-        allowed = data.get("allowed_model_ids")
-        if data.get("role") == Role.OWNER and allowed is not None:
-            self.add_error("allowed_model_ids", "Owners always have every platform model.")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("org", "user"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role = data.get("role")
+        if role is None or "allowed_model_ids" not in data:
             return data
-        if (
-            self.instance.pk
-            and self.instance.role == Role.OWNER
-            and data.get("role") != Role.OWNER
-            and not Membership.objects.filter(org=self.instance.org_id, role=Role.OWNER)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("role", "This is the org's last owner. Make someone else owner first.")
-        keep = self.instance.allowed_model_ids if self.instance.pk else None
+        current = self.instance if self.instance.pk else None
+        was_owner = current is not None and current.role == Role.OWNER
+        if current is not None and was_owner and role != Role.OWNER:
+            try:
+                services.check_keeps_an_owner(current)
+            except ValidationError as exc:
+                self.add_error("role", exc)
+        if role == Role.OWNER and not was_owner and "allowed_model_ids" not in self.changed_data:
+            data["allowed_model_ids"] = None  # as in the app: a new owner is unrestricted
         try:
-            data["allowed_model_ids"] = services.clean_allowlist(allowed, keep=keep)
+            allowed = services.clean_allowlist(
+                data["allowed_model_ids"], keep=current.allowed_model_ids if current else None
+            )
+            services.check_owner_unrestricted(role, allowed)
+            data["allowed_model_ids"] = allowed
         except ValidationError as exc:
             self.add_error("allowed_model_ids", exc)
         return data
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    fk_name = "org"
-    form = MembershipForm
-    raw_id_fields = ["user", "invited_by"]
-    extra = 0
-    show_change_link = True
-    can_delete = False
+def refuse_ownerless(
+    request: HttpRequest, model_admin: admin.ModelAdmin, orgs: list[Organization]
+) -> list[str]:
+    """For `get_deleted_objects`: a deletion that would leave orgs without an owner lists
+    them as protected, which makes the admin's confirmation page refuse it."""
+    if not orgs:
+        return []
+    model_admin.message_user(request, services.left_without_owner(orgs).message, messages.ERROR)
+    return [f"{org.name}: its last owner" for org in orgs]
 
 
 @admin.register(Organization)
@@ -71,35 +91,50 @@ class MembershipAdmin(admin.ModelAdmin):
         return obj.access_summary
 
     def save_model(self, request, obj, form, change):
-        """Route changes through the services so they are audited (via=admin)."""
+        """Through the services, so staff changes are locked, checked and audited (via=admin)
+        like the app's."""
         if not change:
             obj.invited_by = obj.invited_by or request.user
-            super().save_model(request, obj, form, change)
+            obj.save()
             services.record_event(
                 membership=obj,
                 actor=request.user,
-                kind="added",
+                kind=ModelAccessEvent.Kind.ADDED,
                 before=None,
                 after=obj.role,
-                via="admin",
+                via=VIA,
             )
             return
-        current = Membership.objects.get(pk=obj.pk)
-        if "role" in form.changed_data:
-            services.set_role(membership=current, role=obj.role, actor=request.user, via="admin")
-        if "allowed_model_ids" in form.changed_data or (
-            current.allowed_model_ids != obj.allowed_model_ids
-        ):
+        current = Membership.objects.select_related("user", "org").get(pk=obj.pk)
+        if obj.role != current.role:
+            current = services.set_role(
+                membership=current, role=obj.role, actor=request.user, via=VIA
+            )
+        if obj.allowed_model_ids != current.allowed_model_ids:
             services.set_model_access(
                 membership=current,
                 allowed_model_ids=obj.allowed_model_ids,
                 actor=request.user,
-                via="admin",
+                via=VIA,
             )
+        if obj.invited_by_id != current.invited_by_id:
+            Membership.objects.filter(pk=obj.pk).update(invited_by=obj.invited_by_id)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        leaving = defaultdict(list)
+        for membership in objs:
+            leaving[membership.org].append(membership.user_id)
+        orgs = [
+            ownerless
+            for org, users in leaving.items()
+            for ownerless in services.ownerless_orgs(leaving=users, org=org)
+        ]
+        return deleted, counts, perms_needed, [*protected, *refuse_ownerless(request, self, orgs)]
 
     def delete_model(self, request, obj):
         try:
-            services.remove_member(membership=obj, actor=request.user, via="admin")
+            services.remove_member(membership=obj, actor=request.user, via=VIA)
         except ValidationError as exc:
             self.message_user(request, exc.messages[0], level=messages.ERROR)
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from django.db import transaction
-from ninja import Field, Query, Router, Schema
+from django.http import HttpResponse
+from django.utils.http import parse_etags
+from ninja import Field, HeaderEx, P, Query, Router, Schema
+from ninja.errors import HttpError
 
 from orgs import services
-from orgs.access import (
-    PER_PAGE,
-    get_membership,
-    get_owner_membership,
-    member_page,
-    target_membership,
-)
+from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent
+from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
+from settings_app.types import AuthedRequest
 
 router = Router(tags=["organizations"])
 VIA = ModelAccessEvent.Via.API
@@ -69,11 +69,11 @@ class MemberUpdateIn(Schema):
 
 class MembersQuery(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
-    query: str = Field("", max_length=200)
+    query: str = Field("", max_length=QUERY_MAX_LENGTH)
 
 
 @router.get("/org/{slug}/members", response=MemberPage)
-def list_members(request, slug: str, params: Query[MembersQuery]):
+def list_members(request: AuthedRequest, slug: str, params: Query[MembersQuery]):
     me = get_membership(request, slug)
     members = member_page(me, params.query.strip(), params.page)
     return {
@@ -84,20 +84,74 @@ def list_members(request, slug: str, params: Query[MembersQuery]):
     }
 
 
-@router.put("/org/{slug}/members/{user_id}/model-access", response=ModelAccessOut)
-def put_model_access(request, slug: str, user_id: UUID, body: ModelAccessIn):
-    me = get_owner_membership(request, slug)
-    member = services.set_model_access(
-        membership=target_membership(me, user_id),
-        allowed_model_ids=body.allowed_model_ids,
-        actor=request.user,
-        via=VIA,
+def _etag(member: Membership) -> str:
+    return f'"{member.access_version}"'
+
+
+IfMatch = HeaderEx[
+    str | None,
+    P(
+        alias="If-Match",
+        description="The ETag from GET …/model-access: the save is refused (412) if the "
+        "member's access changed since. Without it the save always applies.",
+    ),
+]
+
+
+def _expected_version(header: str | None, member: Membership) -> int | None:
+    """The access version `If-Match` names: None without the header (or with `*`), so
+    clients that never read the ETag keep working. Anything but one strong ETag fails the
+    precondition."""
+    if header is None:
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return None
+    if len(tags) == 1 and re.fullmatch(r'"\d{1,10}"', tags[0]):
+        return int(tags[0].strip('"'))
+    raise HttpError(412, _stale(member))
+
+
+def _stale(member: Membership) -> str:
+    return (
+        f"This member's model access has changed since you read it (ETag now {_etag(member)}). "
+        "Read it again with GET …/model-access, then send its ETag in If-Match."
     )
+
+
+@router.get("/org/{slug}/members/{user_id}/model-access", response=ModelAccessOut)
+def get_model_access(request: AuthedRequest, response: HttpResponse, slug: str, user_id: UUID):
+    member = target_membership(get_owner_membership(request, slug), user_id)
+    response["ETag"] = _etag(member)
+    return {"allowed_model_ids": member.allowed_model_ids}
+
+
+@router.put("/org/{slug}/members/{user_id}/model-access", response=ModelAccessOut)
+def put_model_access(
+    request: AuthedRequest,
+    response: HttpResponse,
+    slug: str,
+    user_id: UUID,
+    body: ModelAccessIn,
+    if_match: IfMatch = None,
+):
+    member = target_membership(get_owner_membership(request, slug), user_id)
+    try:
+        member = services.set_model_access(
+            membership=member,
+            allowed_model_ids=body.allowed_model_ids,
+            actor=request.user,
+            via=VIA,
+            expected_version=_expected_version(if_match, member),
+        )
+    except services.AccessConflict as conflict:
+        raise HttpError(412, _stale(conflict.current)) from None
+    response["ETag"] = _etag(member)
     return {"allowed_model_ids": member.allowed_model_ids}
 
 
 @router.put("/org/{slug}/members/{user_id}", response=MemberOut)
-def put_member(request, slug: str, user_id: UUID, body: MemberUpdateIn):
+def put_member(request: AuthedRequest, slug: str, user_id: UUID, body: MemberUpdateIn):
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
     with transaction.atomic():

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from accounts.models import User
 from catalog.models import PlatformModel
 from orgs.models import Membership, ModelAccessEvent, Organization, Role
 
 MAX_ALLOWLIST = 500
+OWNERS_UNRESTRICTED = "Owners always have every platform model; their access can't be restricted."
 
 
 class AccessConflict(Exception):
@@ -61,12 +66,48 @@ def record_event(*, membership: Membership, actor: User | None, kind: str, befor
     )
 
 
+def check_owner_unrestricted(role: str, allowed: list[str] | None) -> None:
+    """Owners are never restricted: refuse any allowlist for the owner role."""
+    if role == Role.OWNER and allowed is not None:
+        raise ValidationError(OWNERS_UNRESTRICTED, code="owner")
+
+
+def ownerless_orgs(
+    *, leaving: Collection[Any], org: Organization | None = None
+) -> list[Organization]:
+    """The orgs (or just `org`) that would have no active owner left if the users `leaving`
+    stopped owning them: demoted, removed, deleted or deactivated. An inactive owner can't
+    sign in, so only active owners keep an org managed."""
+    others = Membership.objects.filter(
+        org=OuterRef("pk"), role=Role.OWNER, user__is_active=True
+    ).exclude(user_id__in=leaving)
+    orgs = Organization.objects.filter(
+        memberships__role=Role.OWNER, memberships__user_id__in=leaving
+    ).exclude(Exists(others))
+    if org is not None:
+        orgs = orgs.filter(pk=org.pk)
+    return list(orgs.distinct().order_by("name"))
+
+
+def left_without_owner(orgs: list[Organization]) -> ValidationError:
+    names = ", ".join(org.name for org in orgs)
+    return ValidationError(
+        f"That would leave {names} without an owner. Make someone else owner first.",
+        code="last_owner",
+    )
+
+
+def check_keeps_an_owner(membership: Membership) -> None:
+    """Refuse to demote or remove the org's last owner."""
+    if membership.role != Role.OWNER:
+        return
+    orgs = ownerless_orgs(leaving=[membership.user_id], org=membership.org)
+    if orgs:
+        raise left_without_owner(orgs)
+
+
 def _apply_access(locked: Membership, allowed: list[str] | None, *, actor, via) -> bool:
-    if locked.role == Role.OWNER and allowed is not None:
-        raise ValidationError(
-            "Owners always have every platform model; their access can't be restricted.",
-            code="owner",
-        )
+    check_owner_unrestricted(locked.role, allowed)
     before = locked.allowed_model_ids
     if before == allowed:  # None == [] is False, so null and [] stay distinct
         return False
@@ -102,45 +143,59 @@ def set_model_access(
     return locked
 
 
+@dataclass
+class BulkResult:
+    changed: int = 0
+    skipped: int = 0
+    stale: list[str] = field(default_factory=list)  # emails of members changed meanwhile
+
+
 def bulk_set_model_access(
-    *, org: Organization, user_ids: list, allowed_model_ids: Any, actor: User, via: str
-) -> tuple[int, int]:
-    """Apply one setting to several members in one transaction. Owners and the actor are
-    skipped. Returns (changed, skipped)."""
+    *,
+    org: Organization,
+    expected_versions: Mapping[UUID, int],
+    allowed_model_ids: Any,
+    actor: User,
+    via: str,
+) -> BulkResult:
+    """Apply one setting to several members (user id -> the access version the owner saw)
+    in one transaction. Owners and the actor are skipped; members whose access changed
+    since it was shown are left alone and reported in `stale`."""
     allowed = clean_allowlist(allowed_model_ids)
-    changed = skipped = 0
+    result = BulkResult()
     with transaction.atomic():
         members = (
             Membership.objects.select_for_update()
             .select_related("user")
-            .filter(org=org, user_id__in=user_ids)
+            .filter(org=org, user_id__in=list(expected_versions))
             .order_by("pk")
         )
         for locked in members:
             if locked.role == Role.OWNER or locked.user_id == actor.pk:
-                skipped += 1
+                result.skipped += 1
+            elif locked.access_version != expected_versions[locked.user_id]:
+                result.stale.append(locked.user.email)
             elif _apply_access(locked, allowed, actor=actor, via=via):
-                changed += 1
-    return changed, skipped
+                result.changed += 1
+    return result
 
 
-def _lock_owners(org: Organization) -> list[Membership]:
-    return list(Membership.objects.select_for_update().filter(org=org, role=Role.OWNER))
+def _lock_owners(org: Organization) -> None:
+    """Serialise role changes and removals in one org, so two owners demoting each other
+    at once can't both succeed."""
+    list(Membership.objects.select_for_update().filter(org=org, role=Role.OWNER))
 
 
 def set_role(*, membership: Membership, role: str, actor: User | None, via: str) -> Membership:
     if role not in Role.values:
         raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
     with transaction.atomic():
-        owners = _lock_owners(membership.org)
+        _lock_owners(membership.org)
         locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         before = locked.role
         if before == role:
             return locked
-        if before == Role.OWNER and len(owners) <= 1:
-            raise ValidationError(
-                "This is the last owner. Make someone else owner first.", code="last_owner"
-            )
+        check_keeps_an_owner(locked)
         if role == Role.OWNER and locked.allowed_model_ids is not None:
             _apply_access(locked, None, actor=actor, via=via)  # owners are never restricted
         locked.role = role
@@ -184,11 +239,8 @@ def add_member(
 
 def remove_member(*, membership: Membership, actor: User | None, via: str) -> None:
     with transaction.atomic():
-        owners = _lock_owners(membership.org)
-        if membership.role == Role.OWNER and len(owners) <= 1:
-            raise ValidationError(
-                "This is the last owner; an org needs at least one.", code="last_owner"
-            )
+        _lock_owners(membership.org)
+        check_keeps_an_owner(membership)
         record_event(
             membership=membership,
             actor=actor,

@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.platform import deployed_models
 from orgs import services
-from orgs.access import get_membership, get_owner_membership, member_page, target_membership
-from orgs.models import Membership, ModelAccessEvent, Role
+from orgs.access import get_membership, get_owner_membership, target_membership
+from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
+from orgs.models import Membership, ModelAccessEvent
+from orgs.selectors import member_page
+from orgs.views.rows import TEMPLATE, member_row, members_url, page_context
+from settings_app.responses import fragment_or_redirect
+from settings_app.types import AuthedRequest
 
-TEMPLATE = "orgs/members.html"
-
-
-def page_context(me: Membership, **extra) -> dict:
-    """What every members-page template needs; row URLs extend `members_url`."""
-    members_url = reverse("orgs:members", args=[me.org.slug])
-    return {"me": me, "org": me.org, "roles": Role.choices, "members_url": members_url, **extra}
+WEB = ModelAccessEvent.Via.WEB
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-def page(request: HttpRequest, slug: str) -> HttpResponse:
+def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
+    search = MemberSearchForm(request.GET, auto_id="member-%s")
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     context = page_context(
         me,
         nav="members",
         members=member_page(me, query, request.GET.get("page", 1)),
         q=query,
+        search=search,
+        add_form=AddMemberForm(auto_id="add-%s") if me.is_owner else None,
         platform_models=deployed_models() if me.is_owner else [],
     )
     if request.htmx and request.htmx.target == "member-list":
@@ -41,32 +43,36 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-def _row(request: HttpRequest, me: Membership, member: Membership, **extra) -> HttpResponse:
-    return render(request, TEMPLATE + "#member_row", page_context(me, m=member, **extra))
-
-
 def _done(
-    request: HttpRequest, me: Membership, member: Membership | None, *, error="", success=""
+    request: AuthedRequest,
+    me: Membership,
+    member: Membership | None,
+    *,
+    error: str = "",
+    success: str = "",
 ) -> HttpResponse:
-    if request.htmx and member is not None:
-        return _row(request, me, member, error=error, success=success)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, success)
-    return redirect("orgs:members", me.org.slug)
+    """htmx gets the member's row back with the message; a plain form post a redirect."""
+    row = (
+        None
+        if member is None
+        else (lambda: member_row(request, me, member, error=error, success=success))
+    )
+    return fragment_or_redirect(request, row, members_url(me), error=error, success=success)
 
 
 @require_POST
-def add_member(request: HttpRequest, slug: str) -> HttpResponse:
+def add_member(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_owner_membership(request, slug)
+    form = AddMemberForm(request.POST)
+    if not form.is_valid():
+        return _done(request, me, None, error=first_error(form))
     try:
         member = services.add_member(
             org=me.org,
-            email=request.POST.get("email", "")[:254],
-            role=request.POST.get("role", ""),
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
             actor=request.user,
-            via=ModelAccessEvent.Via.WEB,
+            via=WEB,
         )
     except ValidationError as exc:
         return _done(request, me, None, error=exc.messages[0])
@@ -74,15 +80,15 @@ def add_member(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def change_role(request: HttpRequest, slug: str, user_id) -> HttpResponse:
+def change_role(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _done(request, me, member, error=first_error(form))
     try:
         member = services.set_role(
-            membership=member,
-            role=request.POST.get("role", ""),
-            actor=request.user,
-            via=ModelAccessEvent.Via.WEB,
+            membership=member, role=form.cleaned_data["role"], actor=request.user, via=WEB
         )
     except ValidationError as exc:
         return _done(request, me, member, error=exc.messages[0])
@@ -95,13 +101,13 @@ def change_role(request: HttpRequest, slug: str, user_id) -> HttpResponse:
 
 
 @require_POST
-def remove_member(request: HttpRequest, slug: str, user_id) -> HttpResponse:
+def remove_member(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
     try:
-        services.remove_member(membership=member, actor=request.user, via=ModelAccessEvent.Via.WEB)
+        services.remove_member(membership=member, actor=request.user, via=WEB)
     except ValidationError as exc:
         return _done(request, me, member, error=exc.messages[0])
     if request.htmx:
-        return HttpResponse("")  # the row disappears
+        return HttpResponse("")  # htmx swaps the row out for nothing: it disappears
     return _done(request, me, None, success=f"Removed {member.user.email}.")

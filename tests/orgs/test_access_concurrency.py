@@ -1,4 +1,5 @@
-"""Eight owners' saves racing on one member leave a consistent state and eight audit events."""
+"""Owners saving one member at once: every save is serialised and audited, and a save
+made against a version someone else already changed is refused."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db import connection
 
 from orgs import services
 from orgs.models import Membership, ModelAccessEvent
-from tests.helpers import run_together
+from tests.helpers import ApiClient, run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -57,3 +58,24 @@ def test_concurrent_editors_with_the_same_version_one_wins(restricted, platform_
     errors = race(target, changes, expected_version=target.access_version)
     assert len(errors) == 3 and all(isinstance(e, services.AccessConflict) for e in errors)
     assert ModelAccessEvent.objects.count() == 1
+
+
+def test_two_owners_put_with_the_same_etag_one_wins(owner, co_owner, restricted, platform_models):
+    url = f"/org/acme/members/{restricted.pk}/model-access"
+    clients = [ApiClient(owner), ApiClient(co_owner)]
+    etag = clients[0].get(url)["ETag"]
+    statuses: list[int] = []
+
+    def put(client: ApiClient, value: list[str]) -> None:
+        client.headers["If-Match"] = etag
+        statuses.append(client.put(url, {"allowed_model_ids": value}).status_code)
+
+    errors = run_together(
+        lambda: put(clients[0], ["dn/gpt-5.2"]), lambda: put(clients[1], ["dn/gemini-3-pro"])
+    )
+    assert errors == []
+    assert sorted(statuses) == [200, 412]
+    assert ModelAccessEvent.objects.count() == 1
+    target = Membership.objects.get(user=restricted)
+    assert target.access_version == 1
+    assert target.allowed_model_ids == ModelAccessEvent.objects.get().after

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,47 +12,68 @@ from catalog.models import PlatformModel
 from orgs.models import Membership, Organization, Role
 
 PASSWORD = "demo-password"
-PLATFORM_MODELS = [
-    # model_id, name, underlying, context, max output, $/1M in, $/1M out, vision, reasoning
-    (
-        "dn/claude-opus-4-6",
-        "Claude Opus 4.6",
-        "anthropic/claude-opus-4-6",
-        1_000_000,
-        128_000,
-        5.0,
-        25.0,
-        True,
-        True,
-    ),
-    ("dn/gpt-5.2", "GPT-5.2", "openai/gpt-5.2", 272_000, 128_000, 1.75, 14.0, True, True),
-    (
-        "dn/gemini-3-pro",
-        "Gemini 3 Pro",
-        "gemini/gemini-3-pro-preview",
-        1_048_576,
-        65_536,
-        2.0,
-        12.0,
-        True,
-        True,
-    ),
+# What every demo platform model shares; each entry below adds its own PlatformModel fields.
+PLATFORM_DEFAULTS: dict[str, Any] = {
+    "supports_vision": True,
+    "supports_reasoning": True,
+    "supports_function_calling": True,
+    "modalities_input": ["text", "image"],
+    "modalities_output": ["text"],
+}
+PLATFORM_MODELS: list[dict[str, Any]] = [
+    {
+        "model_id": "dn/claude-opus-4-6",
+        "display_name": "Claude Opus 4.6",
+        "litellm_model": "anthropic/claude-opus-4-6",
+        "context_window": 1_000_000,
+        "max_output": 128_000,
+        "cost_input": 5.0,
+        "cost_output": 25.0,
+    },
+    {
+        "model_id": "dn/gpt-5.2",
+        "display_name": "GPT-5.2",
+        "litellm_model": "openai/gpt-5.2",
+        "context_window": 272_000,
+        "max_output": 128_000,
+        "cost_input": 1.75,
+        "cost_output": 14.0,
+    },
+    {
+        "model_id": "dn/gemini-3-pro",
+        "display_name": "Gemini 3 Pro",
+        "litellm_model": "gemini/gemini-3-pro-preview",
+        "context_window": 1_048_576,
+        "max_output": 65_536,
+        "cost_input": 2.0,
+        "cost_output": 12.0,
+    },
 ]
+ORGS = {"acme": "Acme Corp", "globex": "Globex"}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    org: str | None = None  # slug of the org they belong to, if any
+    role: str = Role.CONTRIBUTOR
+    allowed_model_ids: list[str] | None = None
+    staff: bool = False
+
+
 USERS = [
-    # email, name, org, role, allowlist, staff
-    ("owner@example.com", "Olivia Owner", "acme", Role.OWNER, None, False),
-    ("member@example.com", "Max Member", "acme", Role.CONTRIBUTOR, None, False),
-    (
+    DemoUser("owner@example.com", "Olivia Owner", org="acme", role=Role.OWNER),
+    DemoUser("member@example.com", "Max Member", org="acme"),
+    DemoUser(
         "restricted@example.com",
         "Rita Restricted",
-        "acme",
-        Role.CONTRIBUTOR,
-        ["dn/claude-opus-4-6"],
-        False,
+        org="acme",
+        allowed_model_ids=["dn/claude-opus-4-6"],
     ),
-    ("reader@example.com", "Reed Reader", "acme", Role.READER, None, False),
-    ("outsider@example.com", "Oscar Outsider", "globex", Role.OWNER, None, False),
-    ("admin@example.com", "Ada Admin", None, None, None, True),
+    DemoUser("reader@example.com", "Reed Reader", org="acme", role=Role.READER),
+    DemoUser("outsider@example.com", "Oscar Outsider", org="globex", role=Role.OWNER),
+    DemoUser("admin@example.com", "Ada Admin", staff=True),
 ]
 
 
@@ -61,51 +85,32 @@ class Command(BaseCommand):
         created = 0
         # With a LiteLLM proxy the platform models are its deployments, never invented ones.
         seeded_models = [] if settings.LITELLM_PROXY_URL else PLATFORM_MODELS
-        for position, (
-            model_id,
-            name,
-            underlying,
-            ctx,
-            out,
-            cin,
-            cout,
-            vision,
-            reasoning,
-        ) in enumerate(seeded_models):
+        for position, fields in enumerate(seeded_models):
             _, new = PlatformModel.objects.get_or_create(
-                model_id=model_id,
-                defaults={
-                    "display_name": name,
-                    "litellm_model": underlying,
-                    "context_window": ctx,
-                    "max_output": out,
-                    "cost_input": cin,
-                    "cost_output": cout,
-                    "supports_vision": vision,
-                    "supports_reasoning": reasoning,
-                    "supports_function_calling": True,
-                    "modalities_input": ["text", "image"],
-                    "modalities_output": ["text"],
-                    "position": position,
-                },
+                model_id=fields["model_id"],
+                defaults={**PLATFORM_DEFAULTS, **fields, "position": position},
             )
             created += new
         orgs = {}
-        for slug, name in (("acme", "Acme Corp"), ("globex", "Globex")):
+        for slug, name in ORGS.items():
             orgs[slug], new = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
             created += new
-        for email, name, slug, role, allowlist, staff in USERS:
-            user = User.objects.filter(email=email).first()
+        for demo in USERS:
+            user = User.objects.filter(email=demo.email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email, PASSWORD, name=name, is_staff=staff, is_superuser=staff
+                    demo.email,
+                    PASSWORD,
+                    name=demo.name,
+                    is_staff=demo.staff,
+                    is_superuser=demo.staff,
                 )
                 created += 1
-            if slug:
+            if demo.org:
                 _, new = Membership.objects.get_or_create(
-                    org=orgs[slug],
+                    org=orgs[demo.org],
                     user=user,
-                    defaults={"role": role, "allowed_model_ids": allowlist},
+                    defaults={"role": demo.role, "allowed_model_ids": demo.allowed_model_ids},
                 )
                 created += new
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} objects created)."))

@@ -1,0 +1,144 @@
+"""Forms for the members pages: they parse and normalise what owners post; the domain rules
+(allowlists, owners, the last owner) are the services' and are called from here."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from accounts.models import User
+from orgs import services
+from orgs.models import Membership, Role
+from orgs.selectors import QUERY_MAX_LENGTH
+
+RELOAD = "This page is out of date. Reload it and try again."
+MAX_BULK = 1000
+
+
+def first_error(form: forms.Form) -> str:
+    """The message shown for a refused form (its fields are few, one message is enough)."""
+    return next(str(message) for errors in form.errors.values() for message in errors)
+
+
+class RoleField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", Role.choices)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Choose a role.",
+                "invalid_choice": f"Role must be one of {', '.join(Role.values)}.",
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
+        widget=forms.SearchInput(attrs={"placeholder": "Search by name or email"}),
+    )
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(
+        max_length=User._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"placeholder": "someone@example.com"}),
+        error_messages={"required": "Enter the email of an existing user."},
+    )
+    role = RoleField(initial=Role.CONTRIBUTOR)
+
+
+class RoleForm(forms.Form):
+    role = RoleField()
+
+
+def _posted_list(value: Any, max_items: int) -> list[str]:
+    """The values of repeated inputs (checkboxes), held to the checks Django's CharField
+    makes: at most `max_items` of them, no NUL characters."""
+    if not value:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValidationError(RELOAD, code="invalid")
+    if len(value) > max_items:
+        raise ValidationError(f"Choose at most {max_items}.", code="too_many")
+    items = [str(item) for item in value]
+    for item in items:
+        ProhibitNullCharactersValidator()(item)
+    return items
+
+
+class ModelIdsField(forms.Field):
+    """Ticked platform model ids; which ids are allowed is `clean_allowlist`'s to say."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        return _posted_list(value, services.MAX_ALLOWLIST * 2)
+
+
+class MemberVersionsField(forms.Field):
+    """Ticked members as `<user id>:<access version shown>`: the version lets a bulk change
+    leave alone anyone whose access changed after the page was rendered."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> dict[UUID, int]:
+        versions = {}
+        for item in _posted_list(value, MAX_BULK):
+            user_id, _, version = item.partition(":")
+            try:
+                versions[UUID(user_id)] = int(version)
+            except ValueError:
+                raise ValidationError(RELOAD, code="invalid") from None
+        return versions
+
+
+class AllowlistForm(forms.Form):
+    """ "Allow all platform models", or exactly the ticked ones (possibly none)."""
+
+    allow_all = forms.BooleanField(required=False)
+    models = ModelIdsField(required=False)
+
+    def __init__(self, *args: Any, keep: list[str] | None = None, **kwargs: Any) -> None:
+        self.keep = keep  # the current allowlist: its ids stay valid once undeployed
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "models" in data:
+            allowed = None if data.get("allow_all") else data["models"]
+            try:
+                data["allowed_model_ids"] = services.clean_allowlist(allowed, keep=self.keep)
+            except ValidationError as exc:
+                self.add_error("models", exc)
+        return data
+
+    @property
+    def ticked(self) -> list[str] | None:
+        """What the owner posted, valid or not, so a refused form shows their choice again."""
+        if self.data.get("allow_all"):
+            return None
+        return self.data.getlist("models") if hasattr(self.data, "getlist") else []
+
+
+class ModelAccessForm(AllowlistForm):
+    """One member's allowlist, saved only if it is still the version the owner opened."""
+
+    version = forms.IntegerField(
+        min_value=0, error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
+    )
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, keep=member.allowed_model_ids, **kwargs)
+
+
+class BulkAccessForm(AllowlistForm):
+    members = MemberVersionsField(
+        error_messages={"required": "Select the members to change first."}
+    )
