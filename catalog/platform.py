@@ -1,8 +1,12 @@
-"""Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL (SPEC 4.2).
+"""Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL.
 
-Hot path: one cache read. When the stored list is older than PLATFORM_MODELS_TTL, the one
-request that wins a cache lock asks the proxy (bounded by PLATFORM_MODELS_TIMEOUT); everyone
-else keeps serving the stored rows. Failures keep the last good list and are recorded.
+Reading the list is a plain database read. The refresh runs once per request before any
+transaction (settings_app.middleware.PlatformRefreshMiddleware), so a rolled-back action can
+never take the refreshed rows with it while the "fresh" mark stays, and the proxy is never
+asked while a lock is held. Hot path: one cache read. When the stored list is older than
+PLATFORM_MODELS_TTL, the one request that wins a cache lock asks the proxy (bounded by
+PLATFORM_MODELS_TIMEOUT); everyone else keeps serving the stored rows. Failures keep the last
+good list and are recorded.
 """
 
 from __future__ import annotations
@@ -239,6 +243,5 @@ def platform_status() -> PlatformStatus | None:
 
 
 def deployed_models() -> list[PlatformModel]:
-    """Active platform models in platform order, refreshed from the proxy when due."""
-    refresh_if_due()
+    """Active platform models in platform order, as last stored (see `refresh_if_due`)."""
     return list(PlatformModel.objects.filter(is_active=True).order_by("position", "model_id"))

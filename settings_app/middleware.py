@@ -1,9 +1,13 @@
-"""Middleware for the JSON API: it authenticates itself and always answers in its envelope."""
+"""Project middleware: the JSON API's login and error envelope, and the platform refresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from catalog.platform import refresh_if_due
 
 API_PREFIX = "/api/"
 
@@ -44,3 +48,15 @@ class ApiErrorEnvelopeMiddleware:
                 enveloped["Allow"] = response["Allow"]
             return enveloped
         return response
+
+
+class PlatformRefreshMiddleware:
+    """Refreshes the stored platform models from the LiteLLM proxy when due, before the view
+    runs: outside any transaction, so no action's rollback or row lock can involve it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refresh_if_due()
+        return self.get_response(request)
