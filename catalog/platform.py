@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.costmap import capability_flags, per_million
 from catalog.models import PlatformModel, SyncRun
 from catalog.names import display_name
 
@@ -79,11 +80,6 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _per_million(value: Any) -> float | None:
-    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-    return None if number is None else round(number * 1_000_000, 6)
-
-
 def _from_model_info(item: Any) -> dict[str, Any] | None:
     if not isinstance(item, dict) or not isinstance(item.get("model_name"), str):
         return None
@@ -94,22 +90,10 @@ def _from_model_info(item: Any) -> dict[str, Any] | None:
         "litellm_model": str(params.get("model") or "")[:255],
         "context_window": _int(info.get("max_input_tokens")),
         "max_output": _int(info.get("max_output_tokens")),
-        "cost_input": _per_million(info.get("input_cost_per_token")),
-        "cost_output": _per_million(info.get("output_cost_per_token")),
+        "cost_input": per_million(info.get("input_cost_per_token")),
+        "cost_output": per_million(info.get("output_cost_per_token")),
+        **capability_flags(info),
     }
-    for cap in (
-        "vision",
-        "function_calling",
-        "reasoning",
-        "web_search",
-        "prompt_caching",
-        "pdf_input",
-        "audio_input",
-        "audio_output",
-        "response_schema",
-        "computer_use",
-    ):
-        row[f"supports_{cap}"] = info.get(f"supports_{cap}") is True
     row["modalities_input"] = ["text"] + (["image"] if row["supports_vision"] else [])
     row["modalities_output"] = ["text"]
     return row
