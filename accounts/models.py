@@ -15,9 +15,12 @@ from django.utils import timezone
 from accounts import crypto
 
 MAX_BYOK_MODELS = 200
-ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A Secret is injected as an environment variable, so its name must be a valid one. The one
+# rule for the model, the form (and its HTML `pattern`), the services and the API schema.
+MAX_SECRET_NAME = 128
+ENV_VAR_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 validate_env_var_name = RegexValidator(
-    ENV_VAR_NAME,
+    re.compile(ENV_VAR_NAME_PATTERN),
     "Use an environment variable name: letters, digits and underscores, not starting with a digit.",
     code="invalid_secret_name",
 )
@@ -120,7 +123,7 @@ class Secret(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="secrets")
-    name = models.CharField(max_length=128, validators=[validate_env_var_name])
+    name = models.CharField(max_length=MAX_SECRET_NAME, validators=[validate_env_var_name])
     provider = models.CharField(max_length=64, blank=True)
     encrypted_value = models.BinaryField(editable=False)
     masked_value = models.CharField(max_length=32, editable=False)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.forms import SecretForm, SecretValueForm
-from accounts.models import Secret
+from accounts.models import MAX_SECRET_NAME, Secret
 from accounts.presets import presets_for
 from catalog.providers import required_keys
 
@@ -32,7 +32,7 @@ def _context(request: HttpRequest, **extra) -> dict:
         "nav": "secrets",
         "secrets": secrets,
         "presets": presets_for(saved),
-        "form": SecretForm(initial={"name": request.GET.get("name", "")[:128]}),
+        "form": SecretForm(initial={"name": request.GET.get("name", "")[:MAX_SECRET_NAME]}),
         **extra,
     }
 
