@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,11 +14,13 @@ from accounts.forms import SecretForm, SecretValueForm
 from accounts.models import MAX_SECRET_NAME, Secret
 from accounts.presets import presets_for
 from catalog.providers import required_keys
+from settings_app.responses import fragment_or_redirect
+from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/secrets.html"
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: AuthedRequest, **extra) -> dict:
     secrets = list(request.user.secrets.all())
     enabled = list(request.user.enabled_models.values_list("model_id", flat=True))
     needs: dict[str, list[str]] = {}
@@ -38,18 +40,18 @@ def _context(request: HttpRequest, **extra) -> dict:
 
 
 @require_GET
-def page(request: HttpRequest) -> HttpResponse:
+def page(request: AuthedRequest) -> HttpResponse:
     return render(request, TEMPLATE, _context(request))
 
 
-def _done(request: HttpRequest, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("accounts:secrets")
+def _done(request: AuthedRequest, message: str) -> HttpResponse:
+    # The page has no fragment to swap: every change ends in a redirect with its message.
+    return fragment_or_redirect(request, None, reverse("accounts:secrets"), success=message)
 
 
 @require_POST
 @sensitive_post_parameters("value")
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     form = SecretForm(request.POST)
     if form.is_valid():
         try:
@@ -68,7 +70,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @sensitive_post_parameters("value")
-def replace(request: HttpRequest, pk) -> HttpResponse:
+def replace(request: AuthedRequest, pk) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     form = SecretValueForm(request.POST)
     if form.is_valid():
@@ -83,7 +85,7 @@ def replace(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_POST
-def delete(request: HttpRequest, pk) -> HttpResponse:
+def delete(request: AuthedRequest, pk) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     needed_by = [
         m
