@@ -1,4 +1,4 @@
-"""Human names generated from model ids (SPEC 4.4).
+"""Human names generated from model ids: LiteLLM's cost map and proxy carry none.
 
 Decisions: the provider prefix and any gateway vendor segments are dropped
 (`openrouter/anthropic/claude-sonnet-4` -> "Claude Sonnet 4"); Bedrock's region and vendor

@@ -1,4 +1,4 @@
-"""Catalog search: one service for the page and the API (SPEC 5.1).
+"""Catalog search: one service for the Chat Models page and the JSON API.
 
 Every row stores `search_text`: its id, name and provider as lower-case tokens, each
 preceded and followed by a space (` claude opus 4 5 claude opus 4 5 anthropic ... `).
