@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from catalog.models import CatalogModel, ModelSpecs, PlatformModel
 from catalog.names import display_name
@@ -39,7 +39,7 @@ class PickerModel:
     def required_api_keys(self) -> list[str]:
         return list(self.keys.names)
 
-    def _spec(self, name: str, default=None):
+    def _spec(self, name: str, default: Any = None) -> Any:
         return getattr(self.specs, name, default) if self.specs is not None else default
 
     @property

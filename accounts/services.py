@@ -50,7 +50,7 @@ def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: boo
             code="not_in_catalog",
         )
     result = check_compatibility(model_id)
-    if not result.valid:
+    if result.error:
         raise ValidationError(result.error, code="incompatible")
     return result.model_id
 

@@ -80,11 +80,14 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _from_model_info(item: Any) -> dict[str, Any] | None:
     if not isinstance(item, dict) or not isinstance(item.get("model_name"), str):
         return None
-    params = item.get("litellm_params") if isinstance(item.get("litellm_params"), dict) else {}
-    info = item.get("model_info") if isinstance(item.get("model_info"), dict) else {}
+    params, info = _object(item.get("litellm_params")), _object(item.get("model_info"))
     row: dict[str, Any] = {
         "model_id": item["model_name"],
         "litellm_model": str(params.get("model") or "")[:255],

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
@@ -127,7 +128,7 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             setattr(params, high, cast(amount - (step if op == "<" else 0)))
 
 
-def parse_query(raw: str, **filters) -> SearchParams:
+def parse_query(raw: str, **filters: Any) -> SearchParams:
     """Split `raw` into free text and `key:value` tokens; explicit filters override tokens."""
     params = SearchParams()
     words = []
@@ -241,7 +242,7 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         qs.annotate(rank=Value(2)).order_by(*STATIC_ORDER)[: 2 * limit],
     ]
     seen: set[int] = set()
-    results = []
+    results: list[CatalogModel] = []
     for model in tiers[0].union(*tiers[1:], all=True).order_by("rank", *STATIC_ORDER):
         if model.pk not in seen:
             seen.add(model.pk)

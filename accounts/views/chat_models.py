@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,7 +16,7 @@ from accounts.forms import ModelIdForm
 from accounts.picker import picker_set, user_byok
 from catalog.models import CAPABILITIES
 from catalog.providers import PROVIDERS
-from catalog.search import parse_query, search_catalog
+from catalog.search import SearchParams, parse_query, search_catalog
 from catalog.validation import check_compatibility
 from orgs.access import active_membership
 from settings_app.responses import fragment_or_redirect
@@ -26,7 +26,7 @@ TEMPLATE = "accounts/chat_models.html"
 PROVIDER_CHOICES = sorted(((p.slug, p.label) for p in PROVIDERS.values()), key=lambda c: c[1])
 
 
-def _search_params(request: HttpRequest):
+def _search_params(request: AuthedRequest) -> SearchParams:
     return parse_query(
         request.GET.get("q", ""),
         provider=request.GET.get("provider") or None,
@@ -34,7 +34,7 @@ def _search_params(request: HttpRequest):
     )
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     picker = picker_set(user=request.user, membership=active_membership(request))
     params = _search_params(request)
     return {
@@ -56,7 +56,7 @@ def _context(request: HttpRequest, **extra) -> dict:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def page(request: HttpRequest) -> HttpResponse:
+def page(request: AuthedRequest) -> HttpResponse:
     context = _context(request)
     if request.htmx and request.htmx.target == "results":
         response = render(request, TEMPLATE + "#results", context)
@@ -93,10 +93,10 @@ def _after_change(
 
 
 @require_POST
-def add_model(request: HttpRequest) -> HttpResponse:
+def add_model(request: AuthedRequest) -> HttpResponse:
     form = ModelIdForm(request.POST)
     if not form.is_valid():
-        return _after_change(request, error=form.errors["model_id"][0])
+        return _after_change(request, error=str(form.errors["model_id"][0]))
     try:
         model_id = services.add_model(
             user=request.user,
@@ -109,7 +109,7 @@ def add_model(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def remove_model(request: HttpRequest) -> HttpResponse:
+def remove_model(request: AuthedRequest) -> HttpResponse:
     model_id = request.POST.get("model_id", "")[:1000]
     try:
         services.remove_model(
@@ -121,7 +121,7 @@ def remove_model(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def reset_models(request: HttpRequest) -> HttpResponse:
+def reset_models(request: AuthedRequest) -> HttpResponse:
     try:
         count = services.reset_models(user=request.user, membership=active_membership(request))
     except ValidationError as exc:
@@ -130,7 +130,7 @@ def reset_models(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def check_model(request: HttpRequest) -> HttpResponse:
+def check_model(request: AuthedRequest) -> HttpResponse:
     """LiteLLM compatibility check for an id that is not in the catalog."""
     result = check_compatibility(request.POST.get("model_id", "")[:1000])
     if request.htmx:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,19 +22,18 @@ from settings_app.types import AuthedRequest
 TEMPLATE = "accounts/secrets.html"
 
 
-def _context(request: AuthedRequest, **extra) -> dict:
+def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     secrets = list(request.user.secrets.all())
     enabled = list(request.user.enabled_models.values_list("model_id", flat=True))
     needs: dict[str, list[str]] = {}
     for model_id in enabled:
         for name in required_keys(model_id).names:
             needs.setdefault(name, []).append(model_id)
-    for secret in secrets:
-        secret.satisfies = needs.get(secret.name, [])
     saved = {s.name for s in secrets}
     return {
         "nav": "secrets",
-        "secrets": secrets,
+        # Each secret with the enabled models whose keys it holds.
+        "secrets": [(secret, needs.get(secret.name, [])) for secret in secrets],
         "presets": presets_for(saved),
         "form": SecretForm(initial={"name": request.GET.get("name", "")[:MAX_SECRET_NAME]}),
         **extra,
@@ -70,7 +71,7 @@ def create(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 @sensitive_post_parameters("value")
-def replace(request: AuthedRequest, pk) -> HttpResponse:
+def replace(request: AuthedRequest, pk: UUID) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     form = SecretValueForm(request.POST)
     if form.is_valid():
@@ -85,7 +86,7 @@ def replace(request: AuthedRequest, pk) -> HttpResponse:
 
 
 @require_POST
-def delete(request: AuthedRequest, pk) -> HttpResponse:
+def delete(request: AuthedRequest, pk: UUID) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     needed_by = [
         m
