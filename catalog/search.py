@@ -150,25 +150,25 @@ def parse_query(raw: str, **filters: Any) -> SearchParams:
     return params
 
 
+# SearchParams attribute -> the lookup it filters by, when set.
+_LOOKUPS = {
+    "open_weights": "open_weights",
+    "featured": "featured",
+    "min_context": "context_window__gte",
+    "max_context": "context_window__lte",
+    "min_price": "cost_input__gte",
+    "max_price": "cost_input__lte",
+}
+
+
 def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
-    qs = CatalogModel.objects.filter(is_active=True)
+    lookups: dict[str, object] = {f"supports_{cap}": True for cap in params.capabilities}
     if params.provider:
-        qs = qs.filter(provider=params.provider)
-    for cap in params.capabilities:
-        qs = qs.filter(**{f"supports_{cap}": True})
-    if params.open_weights is not None:
-        qs = qs.filter(open_weights=params.open_weights)
-    if params.featured is not None:
-        qs = qs.filter(featured=params.featured)
-    if params.min_context is not None:
-        qs = qs.filter(context_window__gte=params.min_context)
-    if params.max_context is not None:
-        qs = qs.filter(context_window__lte=params.max_context)
-    if params.min_price is not None:
-        qs = qs.filter(cost_input__gte=params.min_price)
-    if params.max_price is not None:
-        qs = qs.filter(cost_input__lte=params.max_price)
-    return qs
+        lookups["provider"] = params.provider
+    for name, lookup in _LOOKUPS.items():
+        if (value := getattr(params, name)) is not None:
+            lookups[lookup] = value
+    return CatalogModel.objects.filter(is_active=True, **lookups)
 
 
 def _words_condition(phrases: list[str]) -> Q:
