@@ -28,7 +28,7 @@ def encrypt(plaintext: str) -> bytes:
     return fernet().encrypt(plaintext.encode())
 
 
-def decrypt(token: bytes) -> str:
+def decrypt(token: bytes | memoryview) -> str:
     try:
         return fernet().decrypt(bytes(token)).decode()
     except InvalidToken:
@@ -37,7 +37,7 @@ def decrypt(token: bytes) -> str:
         ) from None
 
 
-def rotate(token: bytes) -> bytes:
+def rotate(token: bytes | memoryview) -> bytes:
     """Re-encrypt with the first key (run after prepending a new key)."""
     return fernet().rotate(bytes(token))
 

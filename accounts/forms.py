@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import ENV_VAR_NAME_PATTERN, MAX_SECRET_NAME
 from accounts.services import MAX_SECRET_VALUE, clean_secret_name, clean_secret_value
 
 
@@ -15,10 +16,11 @@ class ModelIdForm(forms.Form):
 
 
 class SecretValueForm(forms.Form):
+    # Room for pasted whitespace around a full-length value: the service trims, then checks.
     value = forms.CharField(
         max_length=MAX_SECRET_VALUE * 2,
         strip=False,
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         error_messages={"required": "Enter the value to store."},
     )
 
@@ -27,7 +29,17 @@ class SecretValueForm(forms.Form):
 
 
 class SecretForm(SecretValueForm):
-    name = forms.CharField(max_length=512, error_messages={"required": "Enter a name."})
+    name = forms.CharField(
+        max_length=MAX_SECRET_NAME,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "ANTHROPIC_API_KEY",
+                "autocomplete": "off",
+                "pattern": ENV_VAR_NAME_PATTERN,
+            }
+        ),
+        error_messages={"required": "Enter a name."},
+    )
 
     field_order = ["name", "value"]
 

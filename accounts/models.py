@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -15,18 +16,21 @@ from django.utils import timezone
 from accounts import crypto
 
 MAX_BYOK_MODELS = 200
-ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A Secret is injected as an environment variable, so its name must be a valid one. The one
+# rule for the model, the form (and its HTML `pattern`), the services and the API schema.
+MAX_SECRET_NAME = 128
+ENV_VAR_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 validate_env_var_name = RegexValidator(
-    ENV_VAR_NAME,
+    re.compile(ENV_VAR_NAME_PATTERN),
     "Use an environment variable name: letters, digits and underscores, not starting with a digit.",
     code="invalid_secret_name",
 )
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("Users need an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -34,16 +38,16 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra)
 
-    def get_by_natural_key(self, username: str):
+    def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
 
 
@@ -61,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
@@ -120,7 +124,7 @@ class Secret(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="secrets")
-    name = models.CharField(max_length=128, validators=[validate_env_var_name])
+    name = models.CharField(max_length=MAX_SECRET_NAME, validators=[validate_env_var_name])
     provider = models.CharField(max_length=64, blank=True)
     encrypted_value = models.BinaryField(editable=False)
     masked_value = models.CharField(max_length=32, editable=False)

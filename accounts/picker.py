@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from catalog.models import CatalogModel, ModelSpecs, PlatformModel
 from catalog.names import display_name
@@ -39,7 +39,7 @@ class PickerModel:
     def required_api_keys(self) -> list[str]:
         return list(self.keys.names)
 
-    def _spec(self, name: str, default=None):
+    def _spec(self, name: str, default: Any = None) -> Any:
         return getattr(self.specs, name, default) if self.specs is not None else default
 
     @property
@@ -137,15 +137,20 @@ def byok_entries(model_ids: list[str], saved_keys: set[str]) -> list[PickerModel
     return entries
 
 
-def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
+def user_byok(user: User) -> list[PickerModel]:
+    """The person's BYOK list in their order, each with the keys it still misses."""
     model_ids = list(
         user.enabled_models.order_by("position", "id").values_list("model_id", flat=True)
     )
     saved_keys = set(user.secrets.values_list("name", flat=True))
+    return byok_entries(model_ids, saved_keys)
+
+
+def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
     platform = permitted_platform_models(membership, deployed_models())
     return PickerSet(
         platform=[platform_entry(m) for m in platform],
-        byok=byok_entries(model_ids, saved_keys),
+        byok=user_byok(user),
         restricted=membership is not None and membership.is_restricted,
         status=platform_status(),
     )

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import ENV_VAR_NAME, MAX_BYOK_MODELS, EnabledModel, Secret, User
+from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
 from accounts.picker import permitted_platform_models
 from catalog.models import CatalogModel
 from catalog.platform import deployed_models
@@ -50,7 +50,7 @@ def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: boo
             code="not_in_catalog",
         )
     result = check_compatibility(model_id)
-    if not result.valid:
+    if result.error:
         raise ValidationError(result.error, code="incompatible")
     return result.model_id
 
@@ -162,17 +162,11 @@ def set_models(*, user: User, model_ids: list[str], membership: Membership | Non
 
 
 def clean_secret_name(raw: str) -> str:
+    """The name as stored (trimmed, upper case), checked by the model field's own rules."""
     name = (raw or "").strip().upper()
     if not name:
         raise ValidationError("Enter a name, like ANTHROPIC_API_KEY.", code="required")
-    if len(name) > 128:
-        raise ValidationError("Names are at most 128 characters.", code="max_length")
-    if not ENV_VAR_NAME.match(name):
-        raise ValidationError(
-            "Use an environment variable name: letters, digits and underscores, not starting "
-            "with a digit (for example ANTHROPIC_API_KEY).",
-            code="invalid_secret_name",
-        )
+    Secret._meta.get_field("name").run_validators(name)
     return name
 
 

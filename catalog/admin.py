@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from catalog.models import CatalogModel, PlatformModel, SyncRun
 
@@ -67,8 +68,8 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_filter = ["kind", "ok"]
     search_fields = ["source", "error"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: SyncRun | None = None) -> bool:
         return False

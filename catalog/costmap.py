@@ -1,12 +1,14 @@
-"""Parse and validate LiteLLM's model cost map into catalog records (SPEC 4.1)."""
+"""Parse and validate LiteLLM's model cost map into catalog records."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from catalog.models import CAPABILITIES
 from catalog.names import display_name, model_tail, version_key
 from catalog.providers import FIRST_PARTY, get_provider, routable_provider
 from catalog.search import build_search_text, normalize
@@ -78,8 +80,16 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _per_million(value: float | None) -> float | None:
-    return None if value is None else round(value * 1_000_000, 6)
+def per_million(value: object) -> float | None:
+    """USD per token -> USD per 1M tokens; None for anything that is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(value * 1_000_000, 6)
+
+
+def capability_flags(entry: Mapping[str, object]) -> dict[str, bool]:
+    """The `supports_<capability>` fields of a LiteLLM model entry: true only when it says so."""
+    return {f"supports_{cap}": entry.get(f"supports_{cap}") is True for cap in CAPABILITIES}
 
 
 def _modalities(entry: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -110,8 +120,8 @@ def record_for(model_id: str, provider: str, entry: dict[str, Any]) -> dict[str,
         "mode": entry.get("mode", "chat"),
         "context_window": entry.get("max_input_tokens") or entry.get("max_tokens"),
         "max_output": entry.get("max_output_tokens"),
-        "cost_input": _per_million(entry.get("input_cost_per_token")),
-        "cost_output": _per_million(entry.get("output_cost_per_token")),
+        "cost_input": per_million(entry.get("input_cost_per_token")),
+        "cost_output": per_million(entry.get("output_cost_per_token")),
         "modalities_input": modalities_input,
         "modalities_output": modalities_output,
         "deprecation_date": _date(entry.get("deprecation_date")),
@@ -127,23 +137,11 @@ def record_for(model_id: str, provider: str, entry: dict[str, Any]) -> dict[str,
         "version_key": version_key(name),
         # A provider's own models (not gateway paths like perplexity/anthropic/...) rank first.
         "provider_tier": 0 if provider in FIRST_PARTY and model_id.count("/") == 1 else 1,
+        **capability_flags(entry),
     }
     for field in ("context_window", "max_output"):
         if record[field] is not None:
             record[field] = int(record[field])
-    for cap in (
-        "vision",
-        "function_calling",
-        "reasoning",
-        "web_search",
-        "prompt_caching",
-        "pdf_input",
-        "audio_input",
-        "audio_output",
-        "response_schema",
-        "computer_use",
-    ):
-        record[f"supports_{cap}"] = bool(entry.get(f"supports_{cap}"))
     return record
 
 

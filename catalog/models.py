@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Length
 
-# Capability name -> boolean field. The order is the display order.
-CAPABILITIES = (
-    "vision",
-    "function_calling",
-    "reasoning",
-    "web_search",
-    "prompt_caching",
-    "pdf_input",
-    "audio_input",
-    "audio_output",
-    "response_schema",
-    "computer_use",
-)
+# Capability name -> label. Each name has a `supports_<name>` field on ModelSpecs (and in
+# LiteLLM's model data); the order is the display order.
+CAPABILITIES = {
+    "vision": "Vision",
+    "function_calling": "Tools",
+    "reasoning": "Reasoning",
+    "web_search": "Web search",
+    "prompt_caching": "Caching",
+    "pdf_input": "PDF",
+    "audio_input": "Audio in",
+    "audio_output": "Audio out",
+    "response_schema": "JSON schema",
+    "computer_use": "Computer use",
+}
 
 
 class ModelSpecs(models.Model):

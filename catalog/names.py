@@ -1,4 +1,4 @@
-"""Human names generated from model ids (SPEC 4.4).
+"""Human names generated from model ids: LiteLLM's cost map and proxy carry none.
 
 Decisions: the provider prefix and any gateway vendor segments are dropped
 (`openrouter/anthropic/claude-sonnet-4` -> "Claude Sonnet 4"); Bedrock's region and vendor
@@ -107,8 +107,8 @@ def display_name(model_id: str) -> str:
                 i += 1
                 parts.append(tokens[i])
             words.append(".".join(parts))
-        elif _DATE.match(token) and i == len(tokens) - 1:
-            y, m, d = _DATE.match(token).groups()
+        elif i == len(tokens) - 1 and (day := _DATE.match(token)):
+            y, m, d = day.groups()
             date = f"({y}-{m}-{d})"
         else:
             words.append(_word(token))

@@ -1,8 +1,12 @@
-"""Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL (SPEC 4.2).
+"""Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL.
 
-Hot path: one cache read. When the stored list is older than PLATFORM_MODELS_TTL, the one
-request that wins a cache lock asks the proxy (bounded by PLATFORM_MODELS_TIMEOUT); everyone
-else keeps serving the stored rows. Failures keep the last good list and are recorded.
+Reading the list is a plain database read. The refresh runs once per request before any
+transaction (settings_app.middleware.PlatformRefreshMiddleware), so a rolled-back action can
+never take the refreshed rows with it while the "fresh" mark stays, and the proxy is never
+asked while a lock is held. Hot path: one cache read. When the stored list is older than
+PLATFORM_MODELS_TTL, the one request that wins a cache lock asks the proxy (bounded by
+PLATFORM_MODELS_TIMEOUT); everyone else keeps serving the stored rows. Failures keep the last
+good list and are recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.costmap import capability_flags, per_million
 from catalog.models import PlatformModel, SyncRun
 from catalog.names import display_name
 
@@ -75,37 +80,23 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _per_million(value: Any) -> float | None:
-    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-    return None if number is None else round(number * 1_000_000, 6)
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _from_model_info(item: Any) -> dict[str, Any] | None:
     if not isinstance(item, dict) or not isinstance(item.get("model_name"), str):
         return None
-    params = item.get("litellm_params") if isinstance(item.get("litellm_params"), dict) else {}
-    info = item.get("model_info") if isinstance(item.get("model_info"), dict) else {}
+    params, info = _object(item.get("litellm_params")), _object(item.get("model_info"))
     row: dict[str, Any] = {
         "model_id": item["model_name"],
         "litellm_model": str(params.get("model") or "")[:255],
         "context_window": _int(info.get("max_input_tokens")),
         "max_output": _int(info.get("max_output_tokens")),
-        "cost_input": _per_million(info.get("input_cost_per_token")),
-        "cost_output": _per_million(info.get("output_cost_per_token")),
+        "cost_input": per_million(info.get("input_cost_per_token")),
+        "cost_output": per_million(info.get("output_cost_per_token")),
+        **capability_flags(info),
     }
-    for cap in (
-        "vision",
-        "function_calling",
-        "reasoning",
-        "web_search",
-        "prompt_caching",
-        "pdf_input",
-        "audio_input",
-        "audio_output",
-        "response_schema",
-        "computer_use",
-    ):
-        row[f"supports_{cap}"] = info.get(f"supports_{cap}") is True
     row["modalities_input"] = ["text"] + (["image"] if row["supports_vision"] else [])
     row["modalities_output"] = ["text"]
     return row
@@ -239,6 +230,5 @@ def platform_status() -> PlatformStatus | None:
 
 
 def deployed_models() -> list[PlatformModel]:
-    """Active platform models in platform order, refreshed from the proxy when due."""
-    refresh_if_due()
+    """Active platform models in platform order, as last stored (see `refresh_if_due`)."""
     return list(PlatformModel.objects.filter(is_active=True).order_by("position", "model_id"))

@@ -1,4 +1,4 @@
-"""Catalog search: one service for the page and the API (SPEC 5.1).
+"""Catalog search: one service for the Chat Models page and the JSON API.
 
 Every row stores `search_text`: its id, name and provider as lower-case tokens, each
 preceded and followed by a space (` claude opus 4 5 claude opus 4 5 anthropic ... `).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
@@ -127,7 +128,7 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             setattr(params, high, cast(amount - (step if op == "<" else 0)))
 
 
-def parse_query(raw: str, **filters) -> SearchParams:
+def parse_query(raw: str, **filters: Any) -> SearchParams:
     """Split `raw` into free text and `key:value` tokens; explicit filters override tokens."""
     params = SearchParams()
     words = []
@@ -149,25 +150,25 @@ def parse_query(raw: str, **filters) -> SearchParams:
     return params
 
 
+# SearchParams attribute -> the lookup it filters by, when set.
+_LOOKUPS = {
+    "open_weights": "open_weights",
+    "featured": "featured",
+    "min_context": "context_window__gte",
+    "max_context": "context_window__lte",
+    "min_price": "cost_input__gte",
+    "max_price": "cost_input__lte",
+}
+
+
 def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
-    qs = CatalogModel.objects.filter(is_active=True)
+    lookups: dict[str, object] = {f"supports_{cap}": True for cap in params.capabilities}
     if params.provider:
-        qs = qs.filter(provider=params.provider)
-    for cap in params.capabilities:
-        qs = qs.filter(**{f"supports_{cap}": True})
-    if params.open_weights is not None:
-        qs = qs.filter(open_weights=params.open_weights)
-    if params.featured is not None:
-        qs = qs.filter(featured=params.featured)
-    if params.min_context is not None:
-        qs = qs.filter(context_window__gte=params.min_context)
-    if params.max_context is not None:
-        qs = qs.filter(context_window__lte=params.max_context)
-    if params.min_price is not None:
-        qs = qs.filter(cost_input__gte=params.min_price)
-    if params.max_price is not None:
-        qs = qs.filter(cost_input__lte=params.max_price)
-    return qs
+        lookups["provider"] = params.provider
+    for name, lookup in _LOOKUPS.items():
+        if (value := getattr(params, name)) is not None:
+            lookups[lookup] = value
+    return CatalogModel.objects.filter(is_active=True, **lookups)
 
 
 def _words_condition(phrases: list[str]) -> Q:
@@ -241,7 +242,7 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         qs.annotate(rank=Value(2)).order_by(*STATIC_ORDER)[: 2 * limit],
     ]
     seen: set[int] = set()
-    results = []
+    results: list[CatalogModel] = []
     for model in tiers[0].union(*tiers[1:], all=True).order_by("rank", *STATIC_ORDER):
         if model.pk not in seen:
             seen.add(model.pk)

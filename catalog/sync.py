@@ -108,7 +108,9 @@ def record_failure(source: str, error: str) -> SyncRun:
     )
 
 
-def sync_catalog(*, url: str = "", file: str = "", progress=None) -> SyncRun:
+def sync_catalog(
+    *, url: str = "", file: str = "", progress: Callable[[int, int], None] | None = None
+) -> SyncRun:
     source = url or file or str(SNAPSHOT)
     raw = fetch_url(url) if url else read_file(file or SNAPSHOT)
     return apply_records(parse_cost_map(raw), source=source, progress=progress)

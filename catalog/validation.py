@@ -1,11 +1,9 @@
-"""Model id validation: one validator for forms, API schemas, admin and commands."""
+"""Model id checks: well-formed ids and LiteLLM compatibility, for services, views and the API."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-
-from django.core.exceptions import ValidationError
 
 from catalog.providers import litellm_providers, provider_of, required_keys
 
@@ -44,7 +42,7 @@ def model_id_error(model_id: str) -> str | None:
 
 
 def check_compatibility(raw: str) -> CompatResult:
-    """LiteLLM compatibility check for an ad-hoc id (SPEC 4.3)."""
+    """Whether LiteLLM can route an id that isn't in the catalog, and which keys it needs."""
     model_id = (raw or "").strip()
     error = model_id_error(model_id)
     if error:
@@ -73,10 +71,3 @@ def check_compatibility(raw: str) -> CompatResult:
             error="The model name after the provider is empty or malformed.",
         )
     return CompatResult(True, model_id, provider, list(required_keys(model_id).names))
-
-
-def validate_model_id(value: str) -> None:
-    """Django validator: well-formed id with a provider LiteLLM knows."""
-    result = check_compatibility(value)
-    if not result.valid:
-        raise ValidationError(result.error, code="invalid_model_id")

@@ -1,9 +1,14 @@
-"""Middleware for the JSON API: it authenticates itself and always answers in its envelope."""
+"""Project middleware: the JSON API's login and error envelope, and the platform refresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+
+from catalog.platform import refresh_if_due
 
 API_PREFIX = "/api/"
 
@@ -11,13 +16,19 @@ API_PREFIX = "/api/"
 class LoginRequiredMiddleware(BaseLoginRequired):
     """Django's login-required default, except the JSON API, which answers 401 itself."""
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if request.path_info.startswith(API_PREFIX):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
-def error_body(status: int, detail: str, errors: list | None = None) -> dict:
+def error_body(status: int, detail: str, errors: list[Any] | None = None) -> dict[str, Any]:
     return {"code": status, "detail": detail, "errors": errors or []}
 
 
@@ -26,7 +37,7 @@ class ApiErrorEnvelopeMiddleware:
 
     MESSAGES = {404: "Not found.", 405: "Method not allowed."}
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -44,3 +55,15 @@ class ApiErrorEnvelopeMiddleware:
                 enveloped["Allow"] = response["Allow"]
             return enveloped
         return response
+
+
+class PlatformRefreshMiddleware:
+    """Refreshes the stored platform models from the LiteLLM proxy when due, before the view
+    runs: outside any transaction, so no action's rollback or row lock can involve it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refresh_if_due()
+        return self.get_response(request)

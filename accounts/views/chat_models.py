@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -14,18 +13,20 @@ from django_htmx.http import push_url
 
 from accounts import services
 from accounts.forms import ModelIdForm
-from accounts.picker import picker_set
+from accounts.picker import picker_set, user_byok
 from catalog.models import CAPABILITIES
 from catalog.providers import PROVIDERS
-from catalog.search import parse_query, search_catalog
+from catalog.search import SearchParams, parse_query, search_catalog
 from catalog.validation import check_compatibility
 from orgs.access import active_membership
+from settings_app.responses import fragment_or_redirect
+from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/chat_models.html"
 PROVIDER_CHOICES = sorted(((p.slug, p.label) for p in PROVIDERS.values()), key=lambda c: c[1])
 
 
-def _search_params(request: HttpRequest):
+def _search_params(request: AuthedRequest) -> SearchParams:
     return parse_query(
         request.GET.get("q", ""),
         provider=request.GET.get("provider") or None,
@@ -33,12 +34,13 @@ def _search_params(request: HttpRequest):
     )
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     picker = picker_set(user=request.user, membership=active_membership(request))
     params = _search_params(request)
     return {
         "nav": "chat_models",
         "picker": picker,
+        "byok": picker.byok,
         "params": params,
         "results": search_catalog(params),
         "enabled": set(picker.enabled_model_ids),
@@ -54,7 +56,7 @@ def _context(request: HttpRequest, **extra) -> dict:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def page(request: HttpRequest) -> HttpResponse:
+def page(request: AuthedRequest) -> HttpResponse:
     context = _context(request)
     if request.htmx and request.htmx.target == "results":
         response = render(request, TEMPLATE + "#results", context)
@@ -62,33 +64,39 @@ def page(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-def _page_url(data) -> str:
+def _page_url(data: QueryDict) -> str:
     query = {k: v for k in ("q", "provider", "cap") if (v := data.get(k, "").strip())}
     url = reverse("accounts:chat_models")
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _back(request: HttpRequest) -> HttpResponse:
-    return redirect(_page_url(request.POST))
+def _after_change(
+    request: AuthedRequest, *, error: str = "", success: str = "", **extra: str
+) -> HttpResponse:
+    """htmx re-renders "Your models" in place; without it, back to the page the form was on."""
 
-
-def _after_change(request: HttpRequest, error: str = "", success: str = "", **extra):
-    """htmx: re-render "Your models" in place (status 200 even for errors). Otherwise PRG."""
-    if request.htmx:
-        context = _context(request, error=error, success=success, **extra)
+    def byok_fragment() -> HttpResponse:
+        # Only what the partial renders: no platform list and no catalog search.
+        context = {
+            "byok": user_byok(request.user),
+            "add_url": reverse("accounts:add_model"),
+            **{k: request.POST.get(k, "") for k in ("q", "provider", "cap")},
+            "error": error,
+            "success": success,
+            **extra,
+        }
         return render(request, TEMPLATE + "#byok", context)
-    if error:
-        messages.error(request, error)
-    elif success:
-        messages.success(request, success)
-    return _back(request)
+
+    return fragment_or_redirect(
+        request, byok_fragment, _page_url(request.POST), error=error, success=success
+    )
 
 
 @require_POST
-def add_model(request: HttpRequest) -> HttpResponse:
+def add_model(request: AuthedRequest) -> HttpResponse:
     form = ModelIdForm(request.POST)
     if not form.is_valid():
-        return _after_change(request, error=form.errors["model_id"][0])
+        return _after_change(request, error=str(form.errors["model_id"][0]))
     try:
         model_id = services.add_model(
             user=request.user,
@@ -101,7 +109,7 @@ def add_model(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def remove_model(request: HttpRequest) -> HttpResponse:
+def remove_model(request: AuthedRequest) -> HttpResponse:
     model_id = request.POST.get("model_id", "")[:1000]
     try:
         services.remove_model(
@@ -113,7 +121,7 @@ def remove_model(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def reset_models(request: HttpRequest) -> HttpResponse:
+def reset_models(request: AuthedRequest) -> HttpResponse:
     try:
         count = services.reset_models(user=request.user, membership=active_membership(request))
     except ValidationError as exc:
@@ -122,7 +130,7 @@ def reset_models(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def check_model(request: HttpRequest) -> HttpResponse:
+def check_model(request: AuthedRequest) -> HttpResponse:
     """LiteLLM compatibility check for an id that is not in the catalog."""
     result = check_compatibility(request.POST.get("model_id", "")[:1000])
     if request.htmx:

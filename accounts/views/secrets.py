@@ -2,54 +2,57 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.forms import SecretForm, SecretValueForm
-from accounts.models import Secret
+from accounts.models import MAX_SECRET_NAME, Secret
 from accounts.presets import presets_for
 from catalog.providers import required_keys
+from settings_app.responses import fragment_or_redirect
+from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/secrets.html"
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     secrets = list(request.user.secrets.all())
     enabled = list(request.user.enabled_models.values_list("model_id", flat=True))
     needs: dict[str, list[str]] = {}
     for model_id in enabled:
         for name in required_keys(model_id).names:
             needs.setdefault(name, []).append(model_id)
-    for secret in secrets:
-        secret.satisfies = needs.get(secret.name, [])
     saved = {s.name for s in secrets}
     return {
         "nav": "secrets",
-        "secrets": secrets,
+        # Each secret with the enabled models whose keys it holds.
+        "secrets": [(secret, needs.get(secret.name, [])) for secret in secrets],
         "presets": presets_for(saved),
-        "form": SecretForm(initial={"name": request.GET.get("name", "")[:128]}),
+        "form": SecretForm(initial={"name": request.GET.get("name", "")[:MAX_SECRET_NAME]}),
         **extra,
     }
 
 
 @require_GET
-def page(request: HttpRequest) -> HttpResponse:
+def page(request: AuthedRequest) -> HttpResponse:
     return render(request, TEMPLATE, _context(request))
 
 
-def _done(request: HttpRequest, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("accounts:secrets")
+def _done(request: AuthedRequest, message: str) -> HttpResponse:
+    # The page has no fragment to swap: every change ends in a redirect with its message.
+    return fragment_or_redirect(request, None, reverse("accounts:secrets"), success=message)
 
 
 @require_POST
 @sensitive_post_parameters("value")
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     form = SecretForm(request.POST)
     if form.is_valid():
         try:
@@ -68,7 +71,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @sensitive_post_parameters("value")
-def replace(request: HttpRequest, pk) -> HttpResponse:
+def replace(request: AuthedRequest, pk: UUID) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     form = SecretValueForm(request.POST)
     if form.is_valid():
@@ -83,7 +86,7 @@ def replace(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_POST
-def delete(request: HttpRequest, pk) -> HttpResponse:
+def delete(request: AuthedRequest, pk: UUID) -> HttpResponse:
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
     needed_by = [
         m

@@ -6,20 +6,9 @@ import hashlib
 
 from django import template
 
-register = template.Library()
+from catalog.models import CAPABILITIES
 
-CAPABILITY_LABELS = {
-    "vision": "Vision",
-    "function_calling": "Tools",
-    "reasoning": "Reasoning",
-    "web_search": "Web search",
-    "prompt_caching": "Caching",
-    "pdf_input": "PDF",
-    "audio_input": "Audio in",
-    "audio_output": "Audio out",
-    "response_schema": "JSON schema",
-    "computer_use": "Computer use",
-}
+register = template.Library()
 
 
 @register.filter
@@ -45,7 +34,7 @@ def price(value: float | None) -> str:
 
 @register.filter
 def cap_label(name: str) -> str:
-    return CAPABILITY_LABELS.get(name, name.replace("_", " ").capitalize())
+    return CAPABILITIES.get(name, name.replace("_", " ").capitalize())
 
 
 @register.filter

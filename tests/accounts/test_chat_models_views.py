@@ -352,3 +352,24 @@ def test_a_near_miss_suggests_the_catalog_id(client, contributor):
     response = client.post(PAGE + "add/", {"model_id": "anthropic/claude-opus-4.5"}, **HTMX)
     assert f"Did you mean {OPUS}?" in response.content.decode()
     assert ids(contributor) == []
+
+
+@pytest.mark.parametrize("byok", [1, 30])
+def test_htmx_add_and_remove_build_only_your_models(
+    client, contributor, django_assert_num_queries, byok
+):
+    """The "Your models" fragment shows no platform models and no search results, so an
+    add or remove neither reads the platform list nor searches the catalog."""
+    _fill(contributor, byok=byok, platform=5)
+    last = CatalogModel.objects.order_by("-model_id").values_list("model_id", flat=True)[0]
+    client.force_login(contributor)
+    with django_assert_num_queries(15):
+        response = client.post(PAGE + "add/", {"model_id": last, "q": "claude"}, **HTMX)
+    html = response.content.decode()
+    assert html.count('id="byok-row-') == byok + 1 and f"Added {last}." in html
+    assert 'id="results"' not in html and 'id="pm-' not in html
+    with django_assert_num_queries(12):
+        response = client.post(PAGE + "remove/", {"model_id": last, "q": "claude"}, **HTMX)
+    html = response.content.decode()
+    assert html.count('id="byok-row-') == byok and f"Removed {last}." in html
+    assert 'name="q" value="claude"' in html  # the Add button swapped back keeps the search

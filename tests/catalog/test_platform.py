@@ -1,5 +1,5 @@
 """Platform models from a LiteLLM proxy: a real HTTP server on loopback serving the real
-recorded responses, and each failure mode (SPEC 4.2)."""
+recorded responses, and each failure mode."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def proxy(live_http, settings):
 
 
 def active_ids() -> list[str]:
+    """What a request sees: the middleware's refresh when due, then the stored list."""
+    platform.refresh_if_due()
     return [m.model_id for m in platform.deployed_models()]
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.costmap import CostMapError
 from catalog.sync import SNAPSHOT, record_failure, sync_catalog
@@ -9,12 +9,12 @@ from catalog.sync import SNAPSHOT, record_failure, sync_catalog
 class Command(BaseCommand):
     help = "Load LiteLLM's model cost map into the catalog (the shipped snapshot by default)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         source = parser.add_mutually_exclusive_group()
         source.add_argument("--url", default="", help="Download the cost map from this URL.")
         source.add_argument("--file", default="", help="Read the cost map (.json or .json.gz).")
 
-    def handle(self, *args, url: str, file: str, **options):
+    def handle(self, *args: str, url: str, file: str, **options: object) -> None:
         from django.conf import settings
 
         url = url or ("" if file else settings.CATALOG_URL)

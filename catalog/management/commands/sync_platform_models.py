@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.platform import FRESH_KEY, sync_platform_models
 
@@ -10,10 +10,10 @@ from catalog.platform import FRESH_KEY, sync_platform_models
 class Command(BaseCommand):
     help = "Read the dn/ model aliases deployed on the LiteLLM proxy now."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--timeout", type=float, default=10.0, help="Seconds to wait.")
 
-    def handle(self, *args, timeout: float, **options):
+    def handle(self, *args: str, timeout: float, **options: object) -> None:
         if not settings.LITELLM_PROXY_URL:
             raise CommandError(
                 "LITELLM_PROXY_URL is not set; without a proxy, staff manage platform models "
