@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.db import transaction
 from ninja import Field, Query, Router, Schema
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from orgs import services
 from orgs.access import (
@@ -65,6 +67,15 @@ class ModelAccessOut(Schema):
 class MemberUpdateIn(Schema):
     role: Literal["owner", "contributor", "reader"] | None = None
     allowed_model_ids: list[str] | None = Field(None, max_length=services.MAX_ALLOWLIST * 2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # Every field is optional: without this, a JSON array or number would read as {}.
+        # Ninja hands its own validators' DjangoGetter wrapper on; the JSON value is inside.
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise ValueError("Send a JSON object.")
+        return data
 
 
 class MembersQuery(Schema):
