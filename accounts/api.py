@@ -81,7 +81,7 @@ ETAG_HEADER = {
 }
 
 
-def etag_on(*statuses: int) -> dict:
+def _etag_on(*statuses: int) -> dict:
     """openapi_extra documenting the ETag header on these responses."""
     return {"responses": {status: {"headers": ETAG_HEADER} for status in statuses}}
 
@@ -91,9 +91,11 @@ def _membership(request: AuthedRequest, org: str | None) -> Membership | None:
     return active_membership(request, org[:50] if org else None)
 
 
-def _preferences(request: AuthedRequest, response: HttpResponse, org: str | None) -> dict:
+def _preferences(
+    request: AuthedRequest, response: HttpResponse, membership: Membership | None
+) -> dict:
     """The preferences document; `response` carries its version as the ETag."""
-    picker = picker_set(user=request.user, membership=_membership(request, org))
+    picker = picker_set(user=request.user, membership=membership)
     response["ETag"] = quote_etag(services.list_version(picker.enabled_model_ids))
     return {
         "enabled_model_ids": picker.enabled_model_ids,
@@ -131,10 +133,10 @@ def inference(request: AuthedRequest, org: str | None = None):
     response=PreferencesOut,
     tags=["user"],
     summary="The picker set: permitted platform models, then the BYOK list",
-    openapi_extra=etag_on(200),
+    openapi_extra=_etag_on(200),
 )
 def get_preferences(request: AuthedRequest, response: HttpResponse, org: str | None = None):
-    return _preferences(request, response, org)
+    return _preferences(request, response, _membership(request, org))
 
 
 @router.patch(
@@ -142,7 +144,7 @@ def get_preferences(request: AuthedRequest, response: HttpResponse, org: str | N
     response={200: PreferencesOut, 412: ApiError},
     tags=["user"],
     summary="Replace the BYOK list (with If-Match: only if it is still the version you read)",
-    openapi_extra=etag_on(200, 412),
+    openapi_extra=_etag_on(200, 412),
 )
 def patch_preferences(
     request: AuthedRequest,
@@ -162,7 +164,7 @@ def patch_preferences(
     except services.StaleList as exc:
         response["ETag"] = quote_etag(exc.current_version)
         return 412, error_body(412, str(exc))
-    return _preferences(request, response, org)
+    return _preferences(request, response, membership)
 
 
 @router.post(
@@ -170,19 +172,19 @@ def patch_preferences(
     response={201: PreferencesOut, 409: ApiError},
     tags=["user"],
     summary="Add one model to the end of the BYOK list (409 if it is already there)",
-    openapi_extra=etag_on(201),
+    openapi_extra=_etag_on(201),
 )
 def add_preference(
     request: AuthedRequest, response: HttpResponse, body: ModelIdIn, org: str | None = None
 ):
-    _membership(request, org)  # an unknown org is a 404 before anything changes
+    membership = _membership(request, org)  # an unknown org: 404 before anything changes
     try:
         services.add_model(user=request.user, model_id=body.model_id)
     except ValidationError as exc:
         if exc.code == "duplicate":
             raise HttpError(409, exc.messages[0]) from None
         raise
-    return 201, _preferences(request, response, org)
+    return 201, _preferences(request, response, membership)
 
 
 @router.delete(
@@ -190,7 +192,7 @@ def add_preference(
     response=PreferencesOut,
     tags=["user"],
     summary="Remove one model from the BYOK list (model ids contain slashes; send them as is)",
-    openapi_extra=etag_on(200),
+    openapi_extra=_etag_on(200),
 )
 def remove_preference(
     request: AuthedRequest, response: HttpResponse, model_id: str, org: str | None = None
@@ -202,7 +204,7 @@ def remove_preference(
         if exc.code == "missing":
             raise HttpError(404, exc.messages[0]) from None
         raise
-    return _preferences(request, response, org)
+    return _preferences(request, response, membership)
 
 
 # Secrets -----------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ class PresetIn(Schema):
 
 
 @router.get("/user/secrets", response=SecretList, tags=["secrets"])
-def list_secrets(request):
+def list_secrets(request: AuthedRequest):
     secrets = list(request.user.secrets.all())
     return {"secrets": secrets, "total": len(secrets)}
 
@@ -266,7 +268,7 @@ def list_secrets(request):
     tags=["secrets"],
     summary="Create a secret (409 if the name exists: PUT its id to replace)",
 )
-def create_secret(request, body: SecretIn):
+def create_secret(request: AuthedRequest, body: SecretIn):
     name = services.clean_secret_name(body.name)
     if request.user.secrets.filter(name=name).exists():
         raise HttpError(409, f"You already have {name}. PUT /user/secrets/{{id}} to replace it.")
@@ -274,7 +276,7 @@ def create_secret(request, body: SecretIn):
 
 
 @router.get("/user/secrets/presets", response=PresetList, tags=["secrets"])
-def list_presets(request):
+def list_presets(request: AuthedRequest):
     saved = set(request.user.secrets.values_list("name", flat=True))
     return {"presets": presets_for(saved)}
 
@@ -285,24 +287,24 @@ def list_presets(request):
     tags=["secrets"],
     summary="Set a provider's key (creates or replaces its env var)",
 )
-def create_from_preset(request, body: PresetIn):
+def create_from_preset(request: AuthedRequest, body: PresetIn):
     return 201, services.save_secret(
         user=request.user, name=preset_env_var(body.provider), value=body.value
     )
 
 
 @router.get("/user/secrets/{secret_id}", response=SecretOut, tags=["secrets"])
-def get_secret(request, secret_id: UUID):
+def get_secret(request: AuthedRequest, secret_id: UUID):
     return get_object_or_404(Secret, pk=secret_id, user=request.user)
 
 
 @router.put("/user/secrets/{secret_id}", response=SecretOut, tags=["secrets"])
-def replace_secret(request, secret_id: UUID, body: SecretValueIn):
+def replace_secret(request: AuthedRequest, secret_id: UUID, body: SecretValueIn):
     secret = get_object_or_404(Secret, pk=secret_id, user=request.user)
     return services.replace_secret_value(secret=secret, value=body.value)
 
 
 @router.delete("/user/secrets/{secret_id}", response={204: None}, tags=["secrets"])
-def delete_secret(request, secret_id: UUID):
+def delete_secret(request: AuthedRequest, secret_id: UUID):
     get_object_or_404(Secret, pk=secret_id, user=request.user).delete()
     return 204, None
