@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from django.utils.http import parse_etags, quote_etag
+from ninja import Field, Header, Router, Schema
 from ninja.errors import HttpError
 
 from accounts import services
-from accounts.models import MAX_BYOK_MODELS, Secret
+from accounts.models import ENV_VAR_NAME, MAX_BYOK_MODELS, Secret
 from accounts.picker import PickerModel, permitted_platform_models, picker_set, platform_entry
-from accounts.presets import preset_env_var, presets_for
+from accounts.presets import PresetProvider, preset_env_var, presets_for
 from catalog.platform import deployed_models
+from catalog.validation import MAX_MODEL_ID_LENGTH
 from orgs.access import active_membership
+from settings_app.middleware import error_body
+from settings_app.openapi import ApiError
+from settings_app.types import AuthedRequest
+
+if TYPE_CHECKING:
+    from orgs.models import Membership
 
 router = Router()
 
@@ -56,13 +67,36 @@ class PreferencesPatch(Schema):
     enabled_model_ids: list[str] = Field(max_length=MAX_BYOK_MODELS * 5)
 
 
-def _membership(request, org: str | None):
+class ModelIdIn(Schema):
+    model_id: str = Field(max_length=MAX_MODEL_ID_LENGTH, examples=["anthropic/claude-opus-4-5"])
+
+
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The BYOK list's version: send it back in If-Match to change the list "
+        "only if nobody else has since.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _etag_on(*statuses: int) -> dict:
+    """openapi_extra documenting the ETag header on these responses."""
+    return {"responses": {status: {"headers": ETAG_HEADER} for status in statuses}}
+
+
+def _membership(request: AuthedRequest, org: str | None) -> Membership | None:
     """The membership whose org decides platform models: ?org=<slug>, else the default."""
     return active_membership(request, org[:50] if org else None)
 
 
-def _preferences(request, org: str | None) -> dict:
-    picker = picker_set(user=request.user, membership=_membership(request, org))
+def _preferences(
+    request: AuthedRequest, response: HttpResponse, membership: Membership | None
+) -> dict:
+    """The preferences document; `response` carries its version as the ETag."""
+    picker = picker_set(user=request.user, membership=membership)
+    response["ETag"] = quote_etag(services.list_version(picker.enabled_model_ids))
     return {
         "enabled_model_ids": picker.enabled_model_ids,
         "access_restricted": picker.restricted,
@@ -71,13 +105,25 @@ def _preferences(request, org: str | None) -> dict:
     }
 
 
+def _expected_versions(if_match: str | None) -> set[str] | None:
+    """The list versions If-Match accepts; None when it sets no condition (absent, or `*`:
+    the list always exists). A weak tag compares by its value, since a compressing proxy
+    weakens the ETag it passes on."""
+    if if_match is None:
+        return None
+    tags = parse_etags(if_match)
+    if tags == ["*"]:
+        return None
+    return {tag.removeprefix("W/").strip('"') for tag in tags}
+
+
 @router.get(
     "/inference",
     response=InferenceOut,
     tags=["inference"],
     summary="Platform models the caller may use",
 )
-def inference(request, org: str | None = None):
+def inference(request: AuthedRequest, org: str | None = None):
     models = permitted_platform_models(_membership(request, org), deployed_models())
     return {"models": [PickerModelOut.from_entry(platform_entry(m)) for m in models]}
 
@@ -87,21 +133,84 @@ def inference(request, org: str | None = None):
     response=PreferencesOut,
     tags=["user"],
     summary="The picker set: permitted platform models, then the BYOK list",
+    openapi_extra=_etag_on(200),
 )
-def get_preferences(request, org: str | None = None):
-    return _preferences(request, org)
+def get_preferences(request: AuthedRequest, response: HttpResponse, org: str | None = None):
+    return _preferences(request, response, _membership(request, org))
 
 
 @router.patch(
-    "/user/preferences", response=PreferencesOut, tags=["user"], summary="Replace the BYOK list"
+    "/user/preferences",
+    response={200: PreferencesOut, 412: ApiError},
+    tags=["user"],
+    summary="Replace the BYOK list (with If-Match: only if it is still the version you read)",
+    openapi_extra=_etag_on(200, 412),
 )
-def patch_preferences(request, body: PreferencesPatch, org: str | None = None):
+def patch_preferences(
+    request: AuthedRequest,
+    response: HttpResponse,
+    body: PreferencesPatch,
+    org: str | None = None,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
     membership = _membership(request, org)
-    services.set_models(user=request.user, model_ids=body.enabled_model_ids, membership=membership)
-    return _preferences(request, org)
+    try:
+        services.set_models(
+            user=request.user,
+            model_ids=body.enabled_model_ids,
+            membership=membership,
+            expected_versions=_expected_versions(if_match),
+        )
+    except services.StaleList as exc:
+        response["ETag"] = quote_etag(exc.current_version)
+        return 412, error_body(412, str(exc))
+    return _preferences(request, response, membership)
+
+
+@router.post(
+    "/user/preferences/models",
+    response={201: PreferencesOut, 409: ApiError},
+    tags=["user"],
+    summary="Add one model to the end of the BYOK list (409 if it is already there)",
+    openapi_extra=_etag_on(201),
+)
+def add_preference(
+    request: AuthedRequest, response: HttpResponse, body: ModelIdIn, org: str | None = None
+):
+    membership = _membership(request, org)  # an unknown org: 404 before anything changes
+    try:
+        services.add_model(user=request.user, model_id=body.model_id)
+    except ValidationError as exc:
+        if exc.code == "duplicate":
+            raise HttpError(409, exc.messages[0]) from None
+        raise
+    return 201, _preferences(request, response, membership)
+
+
+@router.delete(
+    "/user/preferences/models/{path:model_id}",
+    response=PreferencesOut,
+    tags=["user"],
+    summary="Remove one model from the BYOK list (model ids contain slashes; send them as is)",
+    openapi_extra=_etag_on(200),
+)
+def remove_preference(
+    request: AuthedRequest, response: HttpResponse, model_id: str, org: str | None = None
+):
+    membership = _membership(request, org)
+    try:
+        services.remove_model(user=request.user, model_id=model_id, membership=membership)
+    except ValidationError as exc:
+        if exc.code == "missing":
+            raise HttpError(404, exc.messages[0]) from None
+        raise
+    return _preferences(request, response, membership)
 
 
 # Secrets -----------------------------------------------------------------------------------
+
+
+MAX_SECRET_NAME = Secret._meta.get_field("name").max_length
 
 
 class SecretOut(Schema):
@@ -119,7 +228,12 @@ class SecretList(Schema):
 
 
 class SecretIn(Schema):
-    name: str = Field(max_length=1_000)
+    name: str = Field(
+        max_length=MAX_SECRET_NAME,
+        pattern=ENV_VAR_NAME.pattern,
+        description="An environment variable name; stored upper-cased",
+        examples=["ANTHROPIC_API_KEY"],
+    )
     value: str = Field(max_length=services.MAX_SECRET_VALUE * 2)
 
 
@@ -138,23 +252,23 @@ class PresetList(Schema):
 
 
 class PresetIn(Schema):
-    provider: str = Field(max_length=64)
+    provider: PresetProvider
     value: str = Field(max_length=services.MAX_SECRET_VALUE * 2)
 
 
 @router.get("/user/secrets", response=SecretList, tags=["secrets"])
-def list_secrets(request):
+def list_secrets(request: AuthedRequest):
     secrets = list(request.user.secrets.all())
     return {"secrets": secrets, "total": len(secrets)}
 
 
 @router.post(
     "/user/secrets",
-    response={201: SecretOut},
+    response={201: SecretOut, 409: ApiError},
     tags=["secrets"],
     summary="Create a secret (409 if the name exists: PUT its id to replace)",
 )
-def create_secret(request, body: SecretIn):
+def create_secret(request: AuthedRequest, body: SecretIn):
     name = services.clean_secret_name(body.name)
     if request.user.secrets.filter(name=name).exists():
         raise HttpError(409, f"You already have {name}. PUT /user/secrets/{{id}} to replace it.")
@@ -162,7 +276,7 @@ def create_secret(request, body: SecretIn):
 
 
 @router.get("/user/secrets/presets", response=PresetList, tags=["secrets"])
-def list_presets(request):
+def list_presets(request: AuthedRequest):
     saved = set(request.user.secrets.values_list("name", flat=True))
     return {"presets": presets_for(saved)}
 
@@ -173,25 +287,24 @@ def list_presets(request):
     tags=["secrets"],
     summary="Set a provider's key (creates or replaces its env var)",
 )
-def create_from_preset(request, body: PresetIn):
-    name = preset_env_var(body.provider.strip().lower())
-    if name is None:
-        raise HttpError(422, f"No preset for provider {body.provider[:64]!r}.")
-    return 201, services.save_secret(user=request.user, name=name, value=body.value)
+def create_from_preset(request: AuthedRequest, body: PresetIn):
+    return 201, services.save_secret(
+        user=request.user, name=preset_env_var(body.provider), value=body.value
+    )
 
 
 @router.get("/user/secrets/{secret_id}", response=SecretOut, tags=["secrets"])
-def get_secret(request, secret_id: UUID):
+def get_secret(request: AuthedRequest, secret_id: UUID):
     return get_object_or_404(Secret, pk=secret_id, user=request.user)
 
 
 @router.put("/user/secrets/{secret_id}", response=SecretOut, tags=["secrets"])
-def replace_secret(request, secret_id: UUID, body: SecretValueIn):
+def replace_secret(request: AuthedRequest, secret_id: UUID, body: SecretValueIn):
     secret = get_object_or_404(Secret, pk=secret_id, user=request.user)
     return services.replace_secret_value(secret=secret, value=body.value)
 
 
 @router.delete("/user/secrets/{secret_id}", response={204: None}, tags=["secrets"])
-def delete_secret(request, secret_id: UUID):
+def delete_secret(request: AuthedRequest, secret_id: UUID):
     get_object_or_404(Secret, pk=secret_id, user=request.user).delete()
     return 204, None

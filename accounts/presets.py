@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from catalog.providers import get_provider
 
-PRESET_PROVIDERS = (
+PresetProvider = Literal[
     "anthropic",
     "openai",
     "openrouter",
@@ -17,7 +18,8 @@ PRESET_PROVIDERS = (
     "deepseek",
     "together_ai",
     "fireworks_ai",
-)
+]
+PRESET_PROVIDERS: tuple[str, ...] = get_args(PresetProvider)
 
 
 @dataclass(frozen=True)
@@ -37,5 +39,5 @@ def presets_for(saved: set[str]) -> list[Preset]:
     return presets
 
 
-def preset_env_var(provider: str) -> str | None:
-    return get_provider(provider).keys.names[0] if provider in PRESET_PROVIDERS else None
+def preset_env_var(provider: PresetProvider) -> str:
+    return get_provider(provider).keys.names[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -124,8 +126,31 @@ def reset_models(*, user: User, membership: Membership | None) -> int:
     return count
 
 
-def set_models(*, user: User, model_ids: list[str], membership: Membership | None) -> list[str]:
-    """Replace the BYOK list (API PATCH). All ids are validated before anything changes."""
+class StaleList(Exception):
+    """The BYOK list changed since the client read the version it expects."""
+
+    def __init__(self, current_version: str):
+        super().__init__("Your models changed since you read them. Read them again and retry.")
+        self.current_version = current_version
+
+
+def list_version(model_ids: list[str]) -> str:
+    """A version of an ordered BYOK list: it changes whenever the list or its order does."""
+    return hashlib.sha256("\n".join(model_ids).encode()).hexdigest()[:32]
+
+
+def set_models(
+    *,
+    user: User,
+    model_ids: list[str],
+    membership: Membership | None,
+    expected_versions: Collection[str] | None = None,
+) -> list[str]:
+    """Replace the BYOK list (API PATCH). All ids are validated before anything changes.
+
+    With `expected_versions`, the list is replaced only if its version (read under the lock)
+    is one of them, else StaleList: a read-modify-write never overwrites a concurrent edit.
+    """
     if len(model_ids) > MAX_BYOK_MODELS:
         raise ValidationError(f"At most {MAX_BYOK_MODELS} models.", code="full")
     canonical: list[str] = []
@@ -146,6 +171,8 @@ def set_models(*, user: User, model_ids: list[str], membership: Membership | Non
     with transaction.atomic():
         _lock_user(user)
         current = list(EnabledModel.objects.filter(user=user).values_list("model_id", flat=True))
+        if expected_versions is not None and list_version(current) not in expected_versions:
+            raise StaleList(list_version(current))
         if current and not canonical:
             _refuse_empty_picker(membership, 0)
         EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()

@@ -20,4 +20,5 @@ urlpatterns = [
     path("api-keys/", api_keys.page, name="api_keys"),
     path("api-keys/new/", api_keys.create, name="create_api_key"),
     path("api-keys/<int:pk>/revoke/", api_keys.revoke, name="revoke_api_key"),
+    path("api-keys/revoke-all/", api_keys.revoke_all, name="revoke_all_api_keys"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from catalog.models import CatalogModel
@@ -75,7 +76,7 @@ class ValidateOut(Schema):
 
 
 @router.get("/inference/catalog", response=CatalogOut, summary="Search the model catalog")
-def catalog(request, filters: Query[CatalogFilters]):
+def catalog(request: HttpRequest, filters: Query[CatalogFilters]):
     data = filters.dict()
     caps = [c.strip() for c in (data.pop("capabilities") or "").split(",") if c.strip()]
     params = parse_query(data.pop("query"), capabilities=caps, **data)
@@ -83,5 +84,5 @@ def catalog(request, filters: Query[CatalogFilters]):
 
 
 @router.post("/inference/validate", response=ValidateOut, summary="LiteLLM compatibility check")
-def validate(request, body: ValidateIn):
+def validate(request: HttpRequest, body: ValidateIn):
     return check_compatibility(body.model_id).as_dict()

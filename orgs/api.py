@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.db import transaction
@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.utils.http import parse_etags
 from ninja import Field, HeaderEx, P, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from orgs import services
 from orgs.access import get_membership, get_owner_membership, target_membership
@@ -65,6 +67,15 @@ class ModelAccessOut(Schema):
 class MemberUpdateIn(Schema):
     role: Literal["owner", "contributor", "reader"] | None = None
     allowed_model_ids: list[str] | None = Field(None, max_length=services.MAX_ALLOWLIST * 2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # Every field is optional: without this, a JSON array or number would read as {}.
+        # Ninja hands its own validators' DjangoGetter wrapper on; the JSON value is inside.
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise ValueError("Send a JSON object.")
+        return data
 
 
 class MembersQuery(Schema):

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, django_auth
@@ -22,6 +21,7 @@ from accounts.models import ApiKey
 from catalog.api import router as catalog_router
 from orgs.api import router as orgs_router
 from settings_app.middleware import error_body
+from settings_app.openapi import DocumentedAPI
 
 LAST_USED_GRANULARITY = timedelta(minutes=5)
 
@@ -49,7 +49,7 @@ class PersonalApiKey(APIKeyHeader):
         return api_key.user
 
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Chat Models API",
     version="1",
     description="Model access settings, compatible with the platform SDK. Authenticate with "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from accounts.models import EnabledModel, Secret
@@ -13,6 +15,7 @@ from tests.helpers import ApiClient, assert_envelope
 pytestmark = pytest.mark.usefixtures("catalog")
 OPUS = "anthropic/claude-opus-4-5"
 VALUE = "sk-ant-api-plaintext-never-shown-42"
+SLASHED = "openrouter/anthropic/claude-3.5-sonnet"
 
 
 def test_inference_lists_only_permitted_platform_models(restricted, contributor):
@@ -143,6 +146,134 @@ def test_patch_preferences_replaces_the_list(contributor):
     assert body["enabled_model_ids"] == [OPUS]
 
 
+def test_patch_reorders_the_list(contributor):
+    ids = ["openai/gpt-5.2", OPUS, "gemini/gemini-2.5-pro"]
+    for position, model_id in enumerate(ids, start=1):
+        EnabledModel.objects.create(user=contributor, model_id=model_id, position=position)
+    client = ApiClient(contributor)
+    reordered = [ids[2], ids[0], ids[1]]
+    body = client.patch("/user/preferences", {"enabled_model_ids": reordered}).json()
+    assert body["enabled_model_ids"] == reordered
+    assert client.get("/user/preferences").json()["enabled_model_ids"] == reordered
+
+
+def _patch(client: ApiClient, ids: list[str], if_match: str):
+    return client.client.patch(
+        "/api/v1/user/preferences",
+        data=json.dumps({"enabled_model_ids": ids}),
+        content_type="application/json",
+        headers={**client.headers, "If-Match": if_match},
+    )
+
+
+def test_preferences_etag_is_the_list_version(contributor):
+    client = ApiClient(contributor)
+    empty = client.get("/user/preferences")["ETag"]
+    assert empty.startswith('"') and empty.endswith('"')
+    patched = client.patch("/user/preferences", {"enabled_model_ids": [OPUS, "openai/gpt-5.2"]})
+    assert patched["ETag"] not in (empty, None)
+    assert client.get("/user/preferences")["ETag"] == patched["ETag"]
+    reordered = client.patch("/user/preferences", {"enabled_model_ids": ["openai/gpt-5.2", OPUS]})
+    assert reordered["ETag"] != patched["ETag"]
+
+
+def test_patch_with_the_current_etag_applies(contributor):
+    client = ApiClient(contributor)
+    etag = client.get("/user/preferences")["ETag"]
+    response = _patch(client, [OPUS], etag)
+    assert response.status_code == 200 and response.json()["enabled_model_ids"] == [OPUS]
+    assert response["ETag"] == client.get("/user/preferences")["ETag"] != etag
+
+
+@pytest.mark.parametrize("form", ["{}", "W/{}", '"other", {}', "*"])
+def test_if_match_accepts_weak_listed_and_star_forms(contributor, form):
+    client = ApiClient(contributor)
+    etag = client.get("/user/preferences")["ETag"]
+    assert _patch(client, [OPUS], form.format(etag)).status_code == 200
+    assert list(EnabledModel.objects.values_list("model_id", flat=True)) == [OPUS]
+
+
+@pytest.mark.parametrize("stale", ["stale", '"stale"', 'W/"stale"', "", "\x00"])
+def test_patch_with_a_stale_if_match_is_412_and_changes_nothing(contributor, stale):
+    EnabledModel.objects.create(user=contributor, model_id="openai/gpt-5.2")
+    client = ApiClient(contributor)
+    current = client.get("/user/preferences")["ETag"]
+    response = _patch(client, [OPUS], stale)
+    body = assert_envelope(response, 412)
+    assert "changed since you read them" in body["detail"]
+    assert response["ETag"] == current
+    assert list(EnabledModel.objects.values_list("model_id", flat=True)) == ["openai/gpt-5.2"]
+
+
+def test_an_etag_read_before_another_edit_is_stale(contributor):
+    client = ApiClient(contributor)
+    etag = client.get("/user/preferences")["ETag"]
+    client.post("/user/preferences/models", {"model_id": OPUS})
+    assert_envelope(_patch(client, ["openai/gpt-5.2"], etag), 412)
+    assert list(EnabledModel.objects.values_list("model_id", flat=True)) == [OPUS]
+
+
+def test_post_adds_one_model_at_the_end(contributor):
+    EnabledModel.objects.create(user=contributor, model_id="openai/gpt-5.2", position=1)
+    client = ApiClient(contributor)
+    response = client.post("/user/preferences/models", {"model_id": "anthropic/Claude-Opus-4-5"})
+    assert response.status_code == 201
+    assert response.json()["enabled_model_ids"] == ["openai/gpt-5.2", OPUS]
+    assert response["ETag"] == client.get("/user/preferences")["ETag"]
+
+
+@pytest.mark.parametrize(
+    ("model_id", "status", "says"),
+    [
+        (OPUS, 409, "already in your models"),
+        ("openai/nope-9", 422, "isn't in the catalog"),
+        ("dn/claude-opus-4-6", 422, "platform models"),
+        ("a b/c", 422, "spaces"),
+        ("", 422, "Enter a model id"),
+    ],
+)
+def test_post_refuses_duplicates_and_bad_ids(contributor, model_id, status, says):
+    EnabledModel.objects.create(user=contributor, model_id=OPUS)
+    body = assert_envelope(
+        ApiClient(contributor).post("/user/preferences/models", {"model_id": model_id}), status
+    )
+    assert says in body["detail"]
+    assert list(EnabledModel.objects.values_list("model_id", flat=True)) == [OPUS]
+
+
+def test_post_with_an_unknown_org_changes_nothing(contributor):
+    client = ApiClient(contributor)
+    assert_envelope(client.post("/user/preferences/models", {"model_id": OPUS}, org="nope"), 404)
+    assert not EnabledModel.objects.exists()
+
+
+@pytest.mark.parametrize("path", [SLASHED, SLASHED.replace("/", "%2F")])
+def test_delete_removes_a_model_whose_id_has_slashes(contributor, path):
+    EnabledModel.objects.create(user=contributor, model_id=SLASHED, position=1)
+    EnabledModel.objects.create(user=contributor, model_id=OPUS, position=2)
+    client = ApiClient(contributor)
+    response = client.delete(f"/user/preferences/models/{path}")
+    assert response.status_code == 200 and response.json()["enabled_model_ids"] == [OPUS]
+    assert response["ETag"] == client.get("/user/preferences")["ETag"]
+
+
+def test_delete_of_a_model_not_in_the_list_is_404(contributor):
+    EnabledModel.objects.create(user=contributor, model_id=OPUS)
+    body = assert_envelope(
+        ApiClient(contributor).delete(f"/user/preferences/models/{SLASHED}"), 404
+    )
+    assert SLASHED in body["detail"]
+    assert EnabledModel.objects.count() == 1
+
+
+def test_delete_refuses_an_empty_picker(contributor):
+    Membership.objects.filter(user=contributor).update(allowed_model_ids=[])
+    EnabledModel.objects.create(user=contributor, model_id=OPUS)
+    body = assert_envelope(ApiClient(contributor).delete(f"/user/preferences/models/{OPUS}"), 422)
+    assert "no model at all" in body["detail"]
+    assert EnabledModel.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     "ids",
     [
@@ -270,3 +401,8 @@ def test_query_counts_are_constant(contributor, django_assert_num_queries, n):
             assert client.get(path).status_code == 200
     with django_assert_num_queries(13):
         assert client.patch("/user/preferences", {"enabled_model_ids": [OPUS]}).status_code == 200
+    with django_assert_num_queries(16):
+        response = client.post("/user/preferences/models", {"model_id": "openai/gpt-5.2"})
+        assert response.status_code == 201
+    with django_assert_num_queries(12):
+        assert client.delete(f"/user/preferences/models/{OPUS}").status_code == 200
