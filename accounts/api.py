@@ -10,17 +10,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import parse_etags, quote_etag
+from django.utils.http import quote_etag
 from ninja import Field, Header, Router, Schema
 from ninja.errors import HttpError
 
 from accounts import services
-from accounts.models import ENV_VAR_NAME, MAX_BYOK_MODELS, Secret
+from accounts.models import ENV_VAR_NAME_PATTERN, MAX_BYOK_MODELS, MAX_SECRET_NAME, Secret
 from accounts.picker import PickerModel, permitted_platform_models, picker_set, platform_entry
 from accounts.presets import PresetProvider, preset_env_var, presets_for
 from catalog.platform import deployed_models
 from catalog.validation import MAX_MODEL_ID_LENGTH
 from orgs.access import active_membership
+from settings_app.etags import if_match_tags
 from settings_app.middleware import error_body
 from settings_app.openapi import ApiError
 from settings_app.types import AuthedRequest
@@ -105,18 +106,6 @@ def _preferences(
     }
 
 
-def _expected_versions(if_match: str | None) -> set[str] | None:
-    """The list versions If-Match accepts; None when it sets no condition (absent, or `*`:
-    the list always exists). A weak tag compares by its value, since a compressing proxy
-    weakens the ETag it passes on."""
-    if if_match is None:
-        return None
-    tags = parse_etags(if_match)
-    if tags == ["*"]:
-        return None
-    return {tag.removeprefix("W/").strip('"') for tag in tags}
-
-
 @router.get(
     "/inference",
     response=InferenceOut,
@@ -159,7 +148,7 @@ def patch_preferences(
             user=request.user,
             model_ids=body.enabled_model_ids,
             membership=membership,
-            expected_versions=_expected_versions(if_match),
+            expected_versions=if_match_tags(if_match),
         )
     except services.StaleList as exc:
         response["ETag"] = quote_etag(exc.current_version)
@@ -210,9 +199,6 @@ def remove_preference(
 # Secrets -----------------------------------------------------------------------------------
 
 
-MAX_SECRET_NAME = Secret._meta.get_field("name").max_length
-
-
 class SecretOut(Schema):
     id: UUID
     name: str
@@ -230,7 +216,7 @@ class SecretList(Schema):
 class SecretIn(Schema):
     name: str = Field(
         max_length=MAX_SECRET_NAME,
-        pattern=ENV_VAR_NAME.pattern,
+        pattern=ENV_VAR_NAME_PATTERN,
         description="An environment variable name; stored upper-cased",
         examples=["ANTHROPIC_API_KEY"],
     )

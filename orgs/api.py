@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.http import parse_etags
 from ninja import Field, HeaderEx, P, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
@@ -19,6 +17,7 @@ from orgs import services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
+from settings_app.etags import if_match_tags
 from settings_app.types import AuthedRequest
 
 router = Router(tags=["organizations"])
@@ -110,16 +109,13 @@ IfMatch = HeaderEx[
 
 
 def _expected_version(header: str | None, member: Membership) -> int | None:
-    """The access version `If-Match` names: None without the header (or with `*`), so
-    clients that never read the ETag keep working. Anything but one strong ETag fails the
-    precondition."""
-    if header is None:
+    """The access version `If-Match` holds the save to (None: no condition). The service
+    re-checks it under the row lock, so a change in between is still refused."""
+    tags = if_match_tags(header)
+    if tags is None:
         return None
-    tags = parse_etags(header)
-    if tags == ["*"]:
-        return None
-    if len(tags) == 1 and re.fullmatch(r'"\d{1,10}"', tags[0]):
-        return int(tags[0].strip('"'))
+    if str(member.access_version) in tags:
+        return member.access_version
     raise HttpError(412, _stale(member))
 
 

@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from accounts.models import ENV_VAR_NAME, ApiKey
+from accounts.models import ENV_VAR_NAME_PATTERN, ApiKey
 from accounts.presets import PRESET_PROVIDERS
 from settings_app.openapi import ApiErrorItem, DocumentedAPI
 from tests.helpers import ApiClient, assert_envelope
@@ -129,7 +129,7 @@ def test_conflicts_and_preconditions_are_documented(document):
 def test_secret_names_and_preset_providers_are_in_the_schema(document):
     schemas = document["components"]["schemas"]
     name = schemas["SecretIn"]["properties"]["name"]
-    assert name["pattern"] == ENV_VAR_NAME.pattern and name["maxLength"] == 128
+    assert name["pattern"] == ENV_VAR_NAME_PATTERN and name["maxLength"] == 128
     assert schemas["PresetIn"]["properties"]["provider"]["enum"] == list(PRESET_PROVIDERS)
 
 
