@@ -87,11 +87,16 @@ class Membership(models.Model):
     def owner_warning(self) -> str:
         """What making this member an owner does to their allowlist, said before it happens."""
         count = len(self.allowed_model_ids or [])
-        cleared = ngettext(
-            "their current list of %(count)d model will be cleared",
-            "their current list of %(count)d models will be cleared",
-            count,
-        ) % {"count": count}
+        cleared = (
+            ngettext(
+                "their current list of %(count)d model will be cleared",
+                "their current list of %(count)d models will be cleared",
+                count,
+            )
+            % {"count": count}
+            if count
+            else "their current list, which gives them no platform models, will be cleared"
+        )
         return (
             f"Owners always have every platform model: {cleared}. If they stop being an owner "
             "later, they keep every platform model."

@@ -91,7 +91,7 @@ def change_role(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespons
     form = RoleForm(request.POST, member=member)
     if not form.is_valid():
         # The row shows the role that was asked for, so ticking the box is all that's left.
-        chosen = request.POST.get("role", "")
+        chosen = form.cleaned_data.get("role", "")
         return _done(request, me, member, error=first_error(form), chosen_role=chosen)
     allowlist = member.allowed_model_ids
     try:

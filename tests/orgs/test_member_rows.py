@@ -203,3 +203,16 @@ def test_audit_cells_carry_their_column_label(client, owner, contributor):
     html = client.get("/orgs/acme/audit/").content.decode()
     for label in ("When", "Who", "Member", "Change", "Via"):
         assert html.count(f'data-label="{label}"') == 1
+
+
+def test_warning_for_a_list_of_no_models(restricted):
+    Membership.objects.filter(user=restricted).update(allowed_model_ids=[])
+    assert "their current list, which gives them no platform models, will be cleared." in (
+        m(restricted).owner_warning
+    )
+
+
+def test_refused_unknown_role_keeps_the_current_role_selected(client, owner, contributor):
+    client.force_login(owner)
+    html = client.post(role_url(contributor), {"role": "boss"}, **HTMX).content.decode()
+    assert '<option value="contributor" selected>' in html
