@@ -55,7 +55,32 @@ class AddMemberForm(forms.Form):
 
 
 class RoleForm(forms.Form):
+    """A new role. Making a restricted member an owner clears their allowlist for good, so
+    it needs `clear_list` ticked: the form shows what will be lost next to that box."""
+
     role = RoleField()
+    clear_list = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("role") == Role.OWNER
+            and not self.member.is_owner
+            and self.member.is_restricted
+            and not data.get("clear_list")
+        ):
+            self.add_error(
+                "clear_list",
+                ValidationError(
+                    f"{self.member.owner_warning} Tick “Clear their list” to confirm.",
+                    code="confirm_clear",
+                ),
+            )
+        return data
 
 
 def _posted_list(value: Any, max_items: int) -> list[str]:

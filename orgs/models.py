@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import ngettext
 
 
 class Organization(models.Model):
@@ -70,13 +74,84 @@ class Membership(models.Model):
     def access_summary(self) -> str:
         return access_summary(self.allowed_model_ids)
 
+    def access(self, deployed_ids: Collection[str]) -> Access:
+        return Access.of(self.allowed_model_ids, deployed_ids)
+
+    @property
+    def role_phrase(self) -> str:
+        """The role as a sentence says it: "an owner", "a reader"."""
+        label = self.get_role_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+    @property
+    def owner_warning(self) -> str:
+        """What making this member an owner does to their allowlist, said before it happens."""
+        count = len(self.allowed_model_ids or [])
+        cleared = (
+            ngettext(
+                "their current list of %(count)d model will be cleared",
+                "their current list of %(count)d models will be cleared",
+                count,
+            )
+            % {"count": count}
+            if count
+            else "their current list, which gives them no platform models, will be cleared"
+        )
+        return (
+            f"Owners always have every platform model: {cleared}. If they stop being an owner "
+            "later, they keep every platform model."
+        )
+
+
+def platform_models_text(count: int) -> str:
+    if not count:
+        return "No platform models"
+    return ngettext("%(count)d platform model", "%(count)d platform models", count) % {
+        "count": count
+    }
+
 
 def access_summary(allowed: list[str] | None) -> str:
-    if allowed is None:
-        return "All platform models"
-    if not allowed:
-        return "No platform models"
-    return f"{len(allowed)} platform model{'s' if len(allowed) != 1 else ''}"
+    """An allowlist as stored: every id counts, deployed or not."""
+    return "All platform models" if allowed is None else platform_models_text(len(allowed))
+
+
+@dataclass(frozen=True)
+class Access:
+    """What an allowlist gives a member now. Ids of models no longer deployed stay in the
+    list (they come back if redeployed) but give nothing today, so they are counted apart."""
+
+    allowed: list[str] | None
+    usable: int
+    retired: int
+
+    @classmethod
+    def of(cls, allowed: list[str] | None, deployed_ids: Collection[str]) -> Access:
+        if allowed is None:
+            return cls(None, 0, 0)
+        usable = sum(1 for model_id in allowed if model_id in deployed_ids)
+        return cls(allowed, usable, len(allowed) - usable)
+
+    @property
+    def level(self) -> str:
+        """all, some or none: how the badge is coloured."""
+        if self.allowed is None:
+            return "all"
+        return "some" if self.usable else "none"
+
+    @property
+    def retired_text(self) -> str:
+        return f"{self.retired} no longer deployed" if self.retired else ""
+
+    def __str__(self) -> str:
+        if self.allowed is None:
+            return "All platform models"
+        return platform_models_text(self.usable)
+
+    @property
+    def sentence(self) -> str:
+        """For messages: "2 platform models (and 1 no longer deployed)"."""
+        return f"{self} (and {self.retired_text})" if self.retired else str(self)
 
 
 class ModelAccessEvent(models.Model):

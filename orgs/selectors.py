@@ -21,10 +21,14 @@ def member_page(me: Membership, query: str, page: str | int) -> Page:
     return Paginator(members, PER_PAGE).get_page(page)
 
 
+def ids_of(models: list[PlatformModel]) -> frozenset[str]:
+    return frozenset(m.model_id for m in models)
+
+
 def editor_choices(allowed: list[str] | None) -> list[PlatformModel]:
     """Deployed models, plus ones the allowlist names that are no longer deployed."""
     deployed = deployed_models()
-    deployed_ids = {m.model_id for m in deployed}
+    deployed_ids = ids_of(deployed)
     gone = [i for i in (allowed or []) if i not in deployed_ids]
     stale = {m.model_id: m for m in PlatformModel.objects.filter(model_id__in=gone)} if gone else {}
     return deployed + [stale.get(i) or PlatformModel(model_id=i, is_active=False) for i in gone]

@@ -15,6 +15,7 @@ urlpatterns = [
         model_access.member_access,
         name="member_access",
     ),
+    path("<slug:slug>/members/<uuid:user_id>/", members.row, name="member"),
     path("<slug:slug>/members/<uuid:user_id>/role/", members.change_role, name="change_role"),
     path("<slug:slug>/members/<uuid:user_id>/remove/", members.remove_member, name="remove_member"),
     path("<slug:slug>/audit/", audit.page, name="audit"),

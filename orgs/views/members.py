@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -15,7 +17,7 @@ from orgs import services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
-from orgs.selectors import member_page
+from orgs.selectors import ids_of, member_page
 from orgs.views.rows import TEMPLATE, member_row, members_url, page_context
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
@@ -29,6 +31,7 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="member-%s")
     query = search.cleaned_data["q"] if search.is_valid() else ""
+    deployed = deployed_models()
     context = page_context(
         me,
         nav="members",
@@ -36,7 +39,8 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
         q=query,
         search=search,
         add_form=AddMemberForm(auto_id="add-%s") if me.is_owner else None,
-        platform_models=deployed_models() if me.is_owner else [],
+        platform_models=deployed if me.is_owner else [],
+        deployed_ids=ids_of(deployed),
     )
     if request.htmx and request.htmx.target == "member-list":
         return render(request, TEMPLATE + "#member_list", context)
@@ -50,12 +54,13 @@ def _done(
     *,
     error: str = "",
     success: str = "",
+    **extra: Any,
 ) -> HttpResponse:
     """htmx gets the member's row back with the message; a plain form post a redirect."""
     row = (
         None
         if member is None
-        else (lambda: member_row(request, me, member, error=error, success=success))
+        else (lambda: member_row(request, me, member, error=error, success=success, **extra))
     )
     return fragment_or_redirect(request, row, members_url(me), error=error, success=success)
 
@@ -76,28 +81,33 @@ def add_member(request: AuthedRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as exc:
         return _done(request, me, None, error=exc.messages[0])
-    return _done(request, me, None, success=f"Added {member.user.email} as {member.role}.")
+    return _done(request, me, None, success=f"Added {member.user.email} as {member.role_phrase}.")
 
 
 @require_POST
 def change_role(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, member=member)
     if not form.is_valid():
-        return _done(request, me, member, error=first_error(form))
+        # The row shows the role that was asked for, so ticking the box is all that's left.
+        chosen = form.cleaned_data.get("role", "")
+        return _done(request, me, member, error=first_error(form), chosen_role=chosen)
+    allowlist = member.allowed_model_ids
     try:
         member = services.set_role(
             membership=member, role=form.cleaned_data["role"], actor=request.user, via=WEB
         )
     except ValidationError as exc:
         return _done(request, me, member, error=exc.messages[0])
-    return _done(
-        request,
-        me,
-        member,
-        success=f"{member.user.email} is now {member.get_role_display().lower()}.",
-    )
+    success = f"{member.user.email} is now {member.role_phrase}."
+    if allowlist is not None and member.allowed_model_ids is None:
+        success += " " + ngettext(
+            "Their list of %(count)d model was cleared: they have every platform model.",
+            "Their list of %(count)d models was cleared: they have every platform model.",
+            len(allowlist),
+        ) % {"count": len(allowlist)}
+    return _done(request, me, member, success=success)
 
 
 @require_POST
@@ -108,6 +118,22 @@ def remove_member(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
         services.remove_member(membership=member, actor=request.user, via=WEB)
     except ValidationError as exc:
         return _done(request, me, member, error=exc.messages[0])
-    if request.htmx:
-        return HttpResponse("")  # htmx swaps the row out for nothing: it disappears
-    return _done(request, me, None, success=f"Removed {member.user.email}.")
+    success = f"Removed {member.user.email} from {me.org.name}."
+    return fragment_or_redirect(
+        request,
+        # The row gives way to the message, which takes the focus the removed row had.
+        lambda: render(request, TEMPLATE + "#member_removed", {"m": member, "success": success}),
+        members_url(me),
+        success=success,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def row(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
+    """One member's row as the list shows it: what Cancel in the editor swaps back in."""
+    me = get_owner_membership(request, slug)
+    target = target_membership(me, user_id)
+    if not request.htmx:
+        return redirect(members_url(me))
+    return member_row(request, me, target, focus="access")

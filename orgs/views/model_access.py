@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from catalog.platform import deployed_models
 from orgs import services
 from orgs.access import get_owner_membership, target_membership
 from orgs.forms import BulkAccessForm, ModelAccessForm, first_error
 from orgs.models import Membership, ModelAccessEvent
-from orgs.selectors import editor_choices
+from orgs.selectors import editor_choices, ids_of
 from orgs.views.rows import TEMPLATE, member_row, members_url, page_context
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
@@ -64,18 +66,20 @@ def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
             expected_version=form.cleaned_data["version"],
         )
     except services.AccessConflict as conflict:
+        access = conflict.current.access(ids_of(deployed_models()))
         return _editor(
             request,
             me,
             conflict.current,
             error=(
                 "Someone else changed this member's access since you opened the editor. "
-                f"It is now: {conflict.current.access_summary}. Review it and save again."
+                f"It is now: {access.sentence}. Review it and save again."
             ),
         )
     except ValidationError as exc:
         return _editor(request, me, member, form=form, error=exc.messages[0])
-    success = f"Saved: {member.user.email} now has {member.access_summary.lower()}."
+    access = member.access(ids_of(deployed_models()))
+    success = f"Saved: {member.user.email} now has {access.sentence.lower()}."
     return fragment_or_redirect(
         request,
         lambda: member_row(request, me, member, success=success),
@@ -84,8 +88,19 @@ def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
     )
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _members(count: int) -> str:
+    return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
+
+
+def bulk_summary(*, changed: int, unchanged: int, skipped: int) -> str:
+    """What a bulk change did, counting only what happened ("Nothing changed" when nothing)."""
+    notes = []
+    if unchanged:
+        notes.append(f"{_members(unchanged)} already had that access")
+    if skipped:
+        notes.append(f"{_members(skipped)} skipped: owners and you keep every model")
+    head = f"Updated model access for {_members(changed)}" if changed else "Nothing changed"
+    return " ".join(f"{sentence}." for sentence in [head, *notes])
 
 
 @require_POST
@@ -107,13 +122,15 @@ def bulk_access(request: AuthedRequest, slug: str) -> HttpResponse:
     if result.stale:
         messages.warning(
             request,
-            f"{_plural(len(result.stale), 'member')} changed since you loaded the page and "
-            f"kept their access: {', '.join(result.stale)}. Review them.",
+            f"{_members(len(result.stale))} changed since you loaded the page and kept their "
+            f"access: {', '.join(result.stale)}. Review them.",
         )
-    note = f" ({result.skipped} skipped: owners and you keep every model)" if result.skipped else ""
-    return fragment_or_redirect(
-        request,
-        None,
-        members_url(me),
-        success=f"Updated model access for {_plural(result.changed, 'member')}{note}.",
+    # Members removed meanwhile are left as they were, so they count with the unchanged ones.
+    untouched = len(form.cleaned_data["members"]) - result.changed - result.skipped
+    summary = bulk_summary(
+        changed=result.changed, unchanged=untouched - len(result.stale), skipped=result.skipped
     )
+    if not result.changed:
+        messages.info(request, summary)
+        return fragment_or_redirect(request, None, members_url(me))
+    return fragment_or_redirect(request, None, members_url(me), success=summary)

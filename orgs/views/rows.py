@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from catalog.platform import deployed_models
 from orgs.models import Membership, Role
+from orgs.selectors import ids_of
 
 TEMPLATE = "orgs/members.html"
 
@@ -33,4 +35,7 @@ def page_context(me: Membership, **extra: Any) -> dict[str, Any]:
 def member_row(
     request: HttpRequest, me: Membership, member: Membership, **extra: Any
 ) -> HttpResponse:
-    return render(request, TEMPLATE + "#member_row", page_context(me, m=member, **extra))
+    """One member's row; `extra` may carry a message for it (`error`, `success`), which
+    takes the keyboard focus so the result is read out where it happened."""
+    context = page_context(me, m=member, deployed_ids=ids_of(deployed_models()), **extra)
+    return render(request, TEMPLATE + "#member_row", context)

@@ -1,23 +1,41 @@
 // Small progressive enhancements; every page works without this file.
 function enhance(root) {
   root.querySelectorAll("[data-js][hidden]").forEach((el) => el.removeAttribute("hidden"));
+  root.querySelectorAll("[data-count]").forEach((el) => countSelection(el.closest("form")));
 }
 document.addEventListener("DOMContentLoaded", () => enhance(document));
 document.addEventListener("htmx:load", (event) => enhance(event.target));
 
-// Model access checklists: filter, select all / none (only the visible ones).
+// Model access checklists: the filter hides the models that don't match, Select all / none
+// act on the models shown, and a count keeps ticked models the filter hides in view.
+function countSelection(form) {
+  const count = form.querySelector("[data-count]");
+  if (!count) return;
+  const boxes = [...form.querySelectorAll(".checklist input")];
+  const ticked = boxes.filter((box) => box.checked).length;
+  const shown = boxes.filter((box) => !box.closest("label").hidden).length;
+  count.textContent =
+    `${ticked} of ${boxes.length} selected` + (shown < boxes.length ? ` (${shown} shown)` : "");
+}
 document.addEventListener("input", (event) => {
   if (!event.target.matches("[data-filter]")) return;
+  const form = event.target.closest("form");
   const query = event.target.value.trim().toLowerCase();
-  event.target.closest("form").querySelectorAll(".checklist label").forEach((label) => {
+  form.querySelectorAll(".checklist label").forEach((label) => {
     label.hidden = !label.dataset.model.includes(query);
   });
+  countSelection(form);
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches(".checklist input")) countSelection(event.target.closest("form"));
 });
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-select]");
   if (!button) return;
+  const form = button.closest("form");
   const checked = button.dataset.select === "all";
-  button.closest("form").querySelectorAll(".checklist label:not([hidden]) input").forEach((box) => {
+  form.querySelectorAll(".checklist label:not([hidden]) input").forEach((box) => {
     box.checked = checked;
   });
+  countSelection(form);
 });

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 # (method, url, data); "{id}" is the target member's user id.
 OWNER_ACTIONS = {
+    "row": ("get", "/orgs/acme/members/{id}/", {}),
     "editor": ("get", "/orgs/acme/members/{id}/access/", {}),
     "save-access": ("post", "/orgs/acme/members/{id}/access/", {"allow_all": "on", "version": 0}),
     "role": ("post", "/orgs/acme/members/{id}/role/", {"role": "reader"}),
@@ -21,7 +22,7 @@ OWNER_ACTIONS = {
     "audit": ("get", "/orgs/acme/audit/", {}),
 }
 # The URLs an owner may not use on their own membership.
-ON_ONESELF = ["editor", "save-access", "role", "remove"]
+ON_ONESELF = ["row", "editor", "save-access", "role", "remove"]
 POSTS = [name for name, (method, _, _) in OWNER_ACTIONS.items() if method == "post"]
 
 
@@ -102,7 +103,7 @@ def test_every_member_sees_the_members_page(client, request, persona):
     assert client.get("/orgs/acme/members/").status_code == 200
 
 
-@pytest.mark.parametrize("action", [*POSTS, "audit", "members-page"])
+@pytest.mark.parametrize("action", [*POSTS, "row", "audit", "members-page"])
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_other_methods_get_405(client, owner, target, action, method):
     client.force_login(owner)

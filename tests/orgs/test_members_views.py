@@ -96,7 +96,7 @@ def test_add_member_by_email_any_case(client, owner):
     response = client.post(
         "/orgs/acme/members/add/", {"email": "NEW@example.com", "role": "reader"}, follow=True
     )
-    assert "Added new@example.com as reader" in response.content.decode()
+    assert "Added new@example.com as a reader." in response.content.decode()
     new = Membership.objects.get(user__email="new@example.com")
     assert (new.role, new.invited_by) == ("reader", owner)
     assert ModelAccessEvent.objects.get().kind == "added"
@@ -139,8 +139,15 @@ def test_add_member_form_errors(client, owner, data, message):
 
 def test_promoting_to_owner_clears_the_allowlist(client, owner, restricted):
     client.force_login(owner)
-    response = client.post(f"/orgs/acme/members/{restricted.pk}/role/", {"role": "owner"}, **HTMX)
-    assert "is now owner" in response.content.decode()
+    response = client.post(
+        f"/orgs/acme/members/{restricted.pk}/role/",
+        {"role": "owner", "clear_list": "on"},
+        **HTMX,
+    )
+    assert (
+        "restricted@example.com is now an owner. Their list of 1 model was cleared: they have "
+        "every platform model."
+    ) in response.content.decode()
     assert (m(restricted).role, m(restricted).allowed_model_ids) == ("owner", None)
     kinds = ModelAccessEvent.objects.filter(member=restricted).values_list("kind", flat=True)
     assert sorted(kinds) == ["access", "role"]
@@ -161,13 +168,18 @@ def test_role_change_without_htmx_redirects_with_a_message(client, owner, contri
         f"/orgs/acme/members/{contributor.pk}/role/", {"role": "reader"}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/orgs/acme/members/"
-    assert "member@example.com is now reader" in response.content.decode()
+    assert "member@example.com is now a reader." in response.content.decode()
 
 
-def test_remove_as_htmx_empties_the_row(client, owner, contributor):
+def test_remove_as_htmx_leaves_a_message_in_the_rows_place(client, owner, contributor):
     client.force_login(owner)
     response = client.post(f"/orgs/acme/members/{contributor.pk}/remove/", **HTMX)
-    assert response.status_code == 200 and response.content == b""
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count("<tr") == 1
+    assert f'<tr id="member-{contributor.pk}">' in html
+    assert (
+        'role="status" tabindex="-1" autofocus>Removed member@example.com from Acme Corp.' in html
+    )
     assert not Membership.objects.filter(user=contributor).exists()
     assert ModelAccessEvent.objects.get().kind == "removed"
 
@@ -175,7 +187,7 @@ def test_remove_as_htmx_empties_the_row(client, owner, contributor):
 def test_remove_without_htmx_redirects_with_a_message(client, owner, contributor):
     client.force_login(owner)
     response = client.post(f"/orgs/acme/members/{contributor.pk}/remove/", follow=True)
-    assert "Removed member@example.com" in response.content.decode()
+    assert "Removed member@example.com from Acme Corp." in response.content.decode()
     assert not Membership.objects.filter(user=contributor).exists()
 
 

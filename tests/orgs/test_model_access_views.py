@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from catalog.models import PlatformModel
 from orgs.models import Membership, ModelAccessEvent
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,9 @@ def test_bulk_skips_owners_and_the_actor(client, owner, co_owner, contributor):
     response = client.post(
         BULK, {"members": ticked(contributor, co_owner, owner), "models": []}, follow=True
     )
-    assert "Updated model access for 1 member (2 skipped" in response.content.decode()
+    assert (
+        "Updated model access for 1 member. 2 members skipped: owners and you keep every model."
+    ) in response.content.decode()
     assert m(contributor).allowed_model_ids == []
     assert m(owner).allowed_model_ids is None and m(co_owner).allowed_model_ids is None
 
@@ -244,3 +247,32 @@ def test_nul_in_a_model_id_is_refused_by_the_bulk_form(client, owner, restricted
     response = client.post(BULK, data, follow=True)
     assert "Null characters are not allowed." in response.content.decode()
     assert m(restricted).allowed_model_ids == ["dn/claude-opus-4-6"]
+
+
+def test_bulk_that_changes_nobody_says_nothing_changed(client, owner, contributor, reader):
+    client.force_login(owner)
+    response = client.post(
+        BULK, {"members": ticked(contributor, reader, owner), "allow_all": "on"}, follow=True
+    )
+    html = response.content.decode()
+    assert (
+        "Nothing changed. 2 members already had that access. "
+        "1 member skipped: owners and you keep every model."
+    ) in html
+    assert "Updated model access" not in html
+    assert not ModelAccessEvent.objects.exists()
+
+
+def test_bulk_counts_unchanged_members_apart(client, owner, contributor, restricted):
+    client.force_login(owner)
+    data = {"members": ticked(contributor, restricted), "models": ["dn/claude-opus-4-6"]}
+    html = client.post(BULK, data, follow=True).content.decode()
+    assert "Updated model access for 1 member. 1 member already had that access." in html
+
+
+def test_saved_message_counts_only_deployed_models(client, owner, restricted, platform_models):
+    PlatformModel.objects.filter(model_id="dn/claude-opus-4-6").update(is_active=False)
+    client.force_login(owner)
+    data = {"models": ["dn/claude-opus-4-6", "dn/gpt-5.2"], "version": 0}
+    html = unescape(client.post(editor(restricted), data, **HTMX).content.decode())
+    assert "now has 1 platform model (and 1 no longer deployed)." in html
