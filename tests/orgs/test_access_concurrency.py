@@ -14,11 +14,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
+# None of these is the restricted member's starting list, so every save is a real change
+# whatever order the threads run in (saving the current list again records nothing).
 VALUES = [
     None,
     [],
     ["dn/gpt-5.2"],
-    ["dn/claude-opus-4-6"],
+    ["dn/gpt-5.2", "dn/claude-opus-4-6", "dn/gemini-3-pro"],
     ["dn/gemini-3-pro"],
     ["dn/gpt-5.2", "dn/gemini-3-pro"],
     ["dn/claude-opus-4-6", "dn/gpt-5.2"],
