@@ -32,6 +32,21 @@ def login(page, base_url: str, email: str, password: str = "demo-password") -> N
     page.wait_for_url(f"{base_url}/settings/chat-models/")
 
 
+def force_login(page, base_url: str, email: str) -> None:
+    """Start the page's session as `email` without the form: for tests about other pages."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
+    )
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -15,7 +15,7 @@ from accounts.models import ApiKey, User
 from accounts.services import add_model, save_secret
 from orgs.models import Membership
 from orgs.services import set_model_access
-from tests.browser.helpers import AccessibilityViolations, assert_accessible, login, shoot
+from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login, shoot
 
 pytestmark = pytest.mark.browser
 Open = Callable[[object, str], None]
@@ -144,7 +144,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "persona", "open_state"), CASES)
 def test_page_has_no_serious_accessibility_violations(walkthrough, page, name, persona, open_state):
     if persona:
-        login(page, walkthrough.url, persona)
+        force_login(page, walkthrough.url, persona)
     open_state(page, walkthrough.url)
     shoot(page, name)
     assert_accessible(page, name)
