@@ -85,9 +85,9 @@ def new_api_key(page, url):
 
 def access_editor(page, url):
     page.goto(f"{url}/orgs/acme/members/")
-    page.get_by_role("link", name=f"Model access for {MEMBER}").click()
-    editor = page.locator("form.access-editor")
-    expect(editor.get_by_role("button", name="Save access")).to_be_visible()
+    page.get_by_role("link", name=f"Model access for {RESTRICTED}").click()
+    editor = page.locator("tr form.access-editor")
+    expect(editor.get_by_label("GPT-5.2")).to_be_checked()
 
 
 def membership_change_form(page, url):
