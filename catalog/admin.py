@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from catalog.models import CatalogModel, PlatformModel, SyncRun
 
 
+class RowLabelledForm(forms.ModelForm):
+    """A changelist row whose editable cells say what they edit: the admin renders them in the
+    table without a <label>, so a screen reader would announce only "checkbox"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} of {self.instance}"
+
+
+class LabelledListEditableAdmin(admin.ModelAdmin):
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=RowLabelledForm, **kwargs)
+
+
 @admin.register(CatalogModel)
-class CatalogModelAdmin(admin.ModelAdmin):
+class CatalogModelAdmin(LabelledListEditableAdmin):
     list_display = [
         "model_id",
         "display_name",
@@ -36,7 +52,7 @@ class CatalogModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlatformModel)
-class PlatformModelAdmin(admin.ModelAdmin):
+class PlatformModelAdmin(LabelledListEditableAdmin):
     list_display = [
         "model_id",
         "display_name",

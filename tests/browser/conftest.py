@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.browser.helpers import REQUIRED
 from tests.helpers import load_catalog
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are
@@ -20,7 +21,6 @@ from tests.helpers import load_catalog
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-REQUIRED = os.environ.get("CI", "").lower() in {"1", "true"} or os.environ.get("REQUIRE_BROWSER")
 ARGS = [
     "--headless=new",
     "--no-sandbox",

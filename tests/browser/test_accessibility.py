@@ -1,0 +1,160 @@
+"""Every page in its main states, as the person who sees it: axe-core finds nothing serious or
+critical at 1280 and 390 px, and screenshots of both widths land in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from accounts.models import ApiKey, User
+from accounts.services import add_model, save_secret
+from orgs.models import Membership
+from orgs.services import set_model_access
+from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login, shoot
+
+pytestmark = pytest.mark.browser
+Open = Callable[[object, str], None]
+
+OWNER = "owner@example.com"
+MEMBER = "member@example.com"
+RESTRICTED = "restricted@example.com"
+READER = "reader@example.com"
+STAFF = "admin@example.com"
+
+
+@pytest.fixture
+def walkthrough(demo):
+    """The demo data plus a row in every list a page or changelist shows."""
+    owner = User.objects.get(email=OWNER)
+    add_model(user=owner, model_id="anthropic/claude-opus-4-5")
+    save_secret(user=owner, name="ANTHROPIC_API_KEY", value="sk-ant-walkthrough-value-123")
+    save_secret(user=owner, name="OPENAI_API_KEY", value="sk-openai-walkthrough-value-456")
+    ApiKey.issue(user=owner, name="laptop TUI")
+    set_model_access(
+        membership=Membership.objects.get(user__email=RESTRICTED),
+        allowed_model_ids=["dn/claude-opus-4-6", "dn/gpt-5.2"],
+        actor=owner,
+        via="web",
+    )
+    Group.objects.create(name="Support")
+    return demo
+
+
+def goto(path: str) -> Open:
+    return lambda page, url: page.goto(url + path)
+
+
+def compatibility_check(page, url):
+    page.goto(f"{url}/settings/chat-models/")
+    page.get_by_text("Add a model that isn't in the catalog").click()
+    page.get_by_label("Model id").fill("openrouter/acme/house-model")
+    page.get_by_role("button", name="Check compatibility").click()
+    expect(page.locator("#compat .alert")).to_be_visible()
+
+
+def restricted_member(page, url):
+    page.goto(f"{url}/settings/chat-models/")
+    expect(page.locator("#restricted-banner")).to_be_visible()
+
+
+def secret_replace_form(page, url):
+    page.goto(f"{url}/settings/secrets/")
+    page.locator("tr", has_text="ANTHROPIC_API_KEY").get_by_text("Replace").click()
+    expect(page.get_by_label("New value for ANTHROPIC_API_KEY")).to_be_visible()
+
+
+def secret_delete_confirmation(page, url):
+    page.goto(f"{url}/settings/secrets/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Delete ANTHROPIC_API_KEY").click()
+    expect(page.get_by_role("button", name="Delete anyway")).to_be_visible()
+
+
+def new_api_key(page, url):
+    page.goto(f"{url}/settings/api-keys/")
+    page.get_by_label("Name").fill("ci runner")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create key").click()
+    expect(page.locator("#new-key")).to_be_visible()
+
+
+def access_editor(page, url):
+    page.goto(f"{url}/orgs/acme/members/")
+    page.get_by_role("link", name=f"Model access for {RESTRICTED}").click()
+    editor = page.locator("tr form.access-editor")
+    expect(editor.get_by_label("GPT-5.2")).to_be_checked()
+
+
+def membership_change_form(page, url):
+    pk = Membership.objects.get(user__email=RESTRICTED).pk
+    page.goto(f"{url}/admin/orgs/membership/{pk}/change/")
+
+
+ADMIN_CHANGELISTS = sorted(
+    f"/admin/{model._meta.app_label}/{model._meta.model_name}/" for model in admin.site._registry
+)
+
+# (name, persona, open): the persona logs in first; None stays anonymous.
+STATES: list[tuple[str, str | None, Open]] = [
+    ("login", None, goto("/accounts/login/")),
+    ("chat-models", MEMBER, goto("/settings/chat-models/")),
+    ("chat-models-search", MEMBER, goto("/settings/chat-models/?q=opus+4.5")),
+    ("chat-models-compatibility", MEMBER, compatibility_check),
+    ("chat-models-restricted", RESTRICTED, restricted_member),
+    ("secrets", OWNER, goto("/settings/secrets/")),
+    ("secrets-replace", OWNER, secret_replace_form),
+    ("secrets-delete-confirmation", OWNER, secret_delete_confirmation),
+    ("api-keys", OWNER, goto("/settings/api-keys/")),
+    ("api-keys-created", OWNER, new_api_key),
+    ("members-owner", OWNER, goto("/orgs/acme/members/")),
+    ("members-access-editor", OWNER, access_editor),
+    ("members-contributor", MEMBER, goto("/orgs/acme/members/")),
+    ("audit-log", OWNER, goto("/orgs/acme/audit/")),
+    ("error-403", READER, goto("/orgs/acme/audit/")),
+    ("error-404", MEMBER, goto("/orgs/globex/members/")),
+    ("error-405", MEMBER, goto("/settings/chat-models/add/")),
+    ("admin-index", STAFF, goto("/admin/")),
+    *[
+        (f"admin{path.removeprefix('/admin').rstrip('/').replace('/', '-')}", STAFF, goto(path))
+        for path in ADMIN_CHANGELISTS
+    ],
+    ("admin-membership-change", STAFF, membership_change_form),
+]
+
+
+# Pages that fail today, each until its template is fixed; strict, so a fixed page fails here
+# until its mark is removed.
+KNOWN_FAILURES = {
+    "error-405": pytest.mark.xfail(
+        raises=PlaywrightError,
+        strict=True,
+        reason="405 answers an empty body: Chromium shows its own 'HTTP ERROR 405' page",
+    ),
+}
+CASES = [
+    pytest.param(*state, id=state[0], marks=KNOWN_FAILURES.get(state[0], ())) for state in STATES
+]
+
+
+@pytest.mark.parametrize(("name", "persona", "open_state"), CASES)
+def test_page_has_no_serious_accessibility_violations(walkthrough, page, name, persona, open_state):
+    if persona:
+        force_login(page, walkthrough.url, persona)
+    open_state(page, walkthrough.url)
+    shoot(page, name)
+    assert_accessible(page, name)
+
+
+def test_the_check_reports_what_it_finds(demo, page):
+    """An unlabelled checkbox is a critical violation, named with its selector."""
+    page.goto(f"{demo.url}/accounts/login/")
+    page.evaluate("document.querySelector('form').append(document.createElement('input'))")
+    page.evaluate("document.querySelector('form input:last-child').type = 'checkbox'")
+    found = r"(?s)1280px label \(critical\).*390px label \(critical\)"
+    with pytest.raises(AccessibilityViolations, match=found):
+        assert_accessible(page, "login-with-unlabelled-checkbox")
