@@ -207,10 +207,12 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
 
 
 def _offset(value) -> int:
+    """Where a page starts; anything unreadable or past the last page starts at the top."""
     try:
-        return max(0, min(int(value or 0), COUNT_CAP))
+        offset = int(value or 0)
     except (TypeError, ValueError):
         return 0
+    return offset if 0 <= offset < COUNT_CAP else 0
 
 
 def parse_query(raw: str, **filters) -> SearchParams:
@@ -350,7 +352,7 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         qs.annotate(rank=Value(3)).order_by(*STATIC_ORDER)[: 2 * window],
     ]
     seen: set[int] = set()
-    results = []
+    results: list[CatalogModel] = []
     for model in tiers[0].union(*tiers[1:], all=True).order_by("rank", *STATIC_ORDER):
         if model.pk not in seen:
             seen.add(model.pk)
