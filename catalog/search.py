@@ -39,7 +39,7 @@ from catalog.models import CAPABILITIES, CatalogModel
 from catalog.providers import FIRST_PARTY, PROVIDERS
 from catalog.spelling import closest
 
-# Ties: first-party before gateways, newer versions, then shorter ids (catalog_rank_idx).
+# Ties: a family's maker before resellers, newer versions, then shorter ids (catalog_rank_idx).
 STATIC_ORDER = ("provider_tier", "-version_key", "id_length", "model_id")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
