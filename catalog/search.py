@@ -10,28 +10,19 @@ query `claude & op:*` on a GIN-indexed generated tsvector column (migration 0004
 Rank: exact id, then a name or id that starts with the query (btree prefix indexes), then
 rows whose own id holds every word (not partly the provider's name: "4o" is not "gpt-5.4
 OpenAI"), then the rest; ties by STATIC_ORDER.
-When nothing matches, each unknown word is corrected to the closest catalog token (pg_trgm on
-PostgreSQL preselects the rows, catalog/spelling.py scores) and the exact search runs again.
+When nothing matches, each unknown word is corrected to the closest catalog word (the same
+trigram similarity: pg_trgm over a table of the catalog's words on PostgreSQL, Python over
+the rows on SQLite) and the exact search runs again.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    FloatField,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
 
@@ -46,10 +37,8 @@ MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 # Counting stops here ("more than 500 models"), and so does paging: refine the query instead.
 COUNT_CAP = 500
-# Spelling correction reads, per query word, the closest rows of the first few hundred that
-# the trigram index finds.
-_SIMILAR_POOL = 300
-_SIMILAR_ROWS = 20
+# Spelling correction weighs, per query word, this many of the most similar catalog words.
+_SIMILAR_WORDS = 20
 
 # Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
 _WORD = re.compile(r"[a-z]+|[0-9]+")
@@ -299,8 +288,12 @@ def _starts_with(phrases: list[str]) -> Q:
     return Q(name_norm__startswith=whole) | Q(tail_norm__startswith=whole)
 
 
-def _inside_tail(phrases: list[str]) -> Q:
-    """Every phrase lies in the model's own id, none partly in the provider's name."""
+def _inside_tail(phrases: list[str]) -> Q | None:
+    """Every phrase lies in the model's own id. A phrase of several tokens can otherwise run
+    from one section of search_text into the next ("4o" into "... gpt 5 4 openai"); a
+    single token can't, so queries made of those need no such test."""
+    if all(" " not in phrase for phrase in phrases):
+        return None
     last = len(phrases) - 1
     condition = Q()
     for i, phrase in enumerate(phrases):
@@ -316,10 +309,11 @@ def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
         if not params.has_filters:
             qs = qs.filter(featured=True)
         return qs.order_by(*STATIC_ORDER)
+    inside = _inside_tail(phrases)
     rank = Case(
         When(model_id=params.text.strip().lower(), then=Value(0)),
         When(_starts_with(phrases), then=Value(1)),
-        When(_inside_tail(phrases), then=Value(2)),
+        *([When(inside, then=Value(2))] if inside else []),
         default=Value(3),
         output_field=IntegerField(),
     )
@@ -340,15 +334,18 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
     # row of its own rank that is needed once duplicates are dropped: the result is exact.
     # The prefix tier implies every word, so it tests only the prefix (better row estimates).
     qs = _matching(params, phrases)
+    inside = _inside_tail(phrases)
     tiers = [
         qs.filter(model_id=params.text.strip().lower()).annotate(rank=Value(0)).order_by()[:1],
         _matching(params, [])
         .filter(_starts_with(phrases))
         .annotate(rank=Value(1))
         .order_by(*STATIC_ORDER)[:window],
-        qs.filter(_inside_tail(phrases))
-        .annotate(rank=Value(2))
-        .order_by(*STATIC_ORDER)[: 2 * window],
+        *(
+            [qs.filter(inside).annotate(rank=Value(2)).order_by(*STATIC_ORDER)[: 2 * window]]
+            if inside
+            else []
+        ),
         qs.annotate(rank=Value(3)).order_by(*STATIC_ORDER)[: 2 * window],
     ]
     seen: set[int] = set()
@@ -434,25 +431,27 @@ def search_results(params: SearchParams) -> SearchResult:
     return retry
 
 
-def _similar_texts(words: list[str]) -> Iterable[str]:
-    """search_text of the rows holding a word like each of `words`."""
-    active = CatalogModel.objects.filter(is_active=True)
+def _candidates_sql(suspects: list[str], last: str) -> tuple[str, list[str]]:
+    """PostgreSQL: the catalog's words like each suspect (pg_trgm `%`, similarity >= 0.3),
+    and one that the last word starts, from catalog_search_word (migration 0005)."""
+    like = (
+        "(SELECT word FROM catalog_search_word WHERE word %% %s "
+        f"ORDER BY similarity(word, %s) DESC LIMIT {_SIMILAR_WORDS})"
+    )
+    sql = " UNION ALL ".join([like] * len(suspects))
+    sql += " UNION ALL (SELECT word FROM catalog_search_word WHERE word LIKE %s LIMIT 1)"
+    return sql, [w for word in suspects for w in (word, word)] + [f"{last}%"]
+
+
+def _vocabulary(suspects: list[str], last: str) -> Counter[str]:
+    """Catalog words to correct `suspects` against, with how often each occurs."""
     if connection.vendor != "postgresql":
-        # SQLite serves small catalogs: every row's tokens are candidates.
-        return active.values_list("search_text", flat=True)
-    # pg_trgm: `word <% search_text` (word similarity >= 0.6) uses catalog_search_trgm; the
-    # best rows of a bounded pool are kept, so a common word costs no more than a rare one.
-    per_word = []
-    for word in words:
-        like = RawSQL("%s <%% search_text", [word], output_field=BooleanField())
-        closeness = RawSQL("word_similarity(%s, search_text)", [word], output_field=FloatField())
-        pool = active.filter(Q(like)).order_by().values("pk")[:_SIMILAR_POOL]
-        per_word.append(
-            active.filter(pk__in=pool)
-            .order_by(closeness.desc())
-            .values_list("search_text", flat=True)[:_SIMILAR_ROWS]
-        )
-    return per_word[0].union(*per_word[1:], all=True)
+        # SQLite serves small catalogs: every row's words are candidates.
+        rows = CatalogModel.objects.filter(is_active=True).values_list("search_text", flat=True)
+        return Counter(word for row in rows for word in row.split())
+    with connection.cursor() as cursor:
+        cursor.execute(*_candidates_sql(suspects, last))
+        return Counter(word for (word,) in cursor.fetchall())
 
 
 def _corrected_text(text: str) -> str:
@@ -463,7 +462,7 @@ def _corrected_text(text: str) -> str:
     suspects = sorted({t for t in tokens if t.isalpha() and len(t) >= 3})
     if not suspects:
         return ""
-    vocabulary = Counter(t for row in _similar_texts(suspects) for t in row.split())
+    vocabulary = _vocabulary(suspects, tokens[-1])
     fixes = {}
     for word in suspects:
         typed_so_far = word == tokens[-1] and any(known.startswith(word) for known in vocabulary)

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from catalog.names import model_tail
-from catalog.search import _similar_texts, normalize, parse_query, search_results
+from catalog.search import _candidates_sql, normalize, parse_query, search_results
 from catalog.spelling import closest, similarity
 from tests.catalog.test_search import _plan
 
@@ -97,7 +97,22 @@ def test_query_counts_stay_constant(django_assert_max_num_queries):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
 def test_postgres_spelling_candidates_use_the_trigram_index():
-    qs = _similar_texts(["lama", "sonet"])
-    plan = _plan(*qs.query.sql_with_params())
-    assert plan.count("catalog_search_trgm") == 2, plan
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_search_word")
+    plan = _plan(*_candidates_sql(["lama", "sonet"], "sonet"))
+    assert "catalog_catalogmodel" not in plan, plan
+    assert plan.count("catalog_search_word_trgm") == 2, plan
     assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+def test_postgres_words_table_follows_catalog_writes():
+    from catalog.models import CatalogModel
+
+    model = CatalogModel.objects.get(model_id="anthropic/claude-opus-4-5")
+    model.search_text += "zorbulon "
+    model.save(update_fields=["search_text"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM catalog_search_word WHERE word LIKE 'zorb%%'")
+        assert cursor.fetchall() == [("zorbulon",)]
+    assert search_results(parse_query("zorbulin")).corrected_text == "zorbulon"
