@@ -413,7 +413,7 @@ def _page(params: SearchParams) -> SearchResult:
 
 
 def search_results(params: SearchParams) -> SearchResult:
-    """The page and the API's search: a page of results, the true total, typo correction.
+    """One page of results and the true total, spelling-corrected if nothing matches as typed.
 
     Queries: one for the page and one count when the page is full; when nothing matches,
     one more for the spelling candidates and the same again for the corrected text.
