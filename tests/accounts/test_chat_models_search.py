@@ -58,3 +58,17 @@ def test_a_bad_offset_shows_the_first_page(browser, offset):
 def test_a_bad_token_explains_itself_on_the_page(browser):
     page = text(browser.get(PAGE, {"q": "provider:nope claude"}))
     assert "No provider called “nope”; try provider:anthropic." in page
+
+
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        ("", 7),  # featured models: a short page counts itself
+        ("sonnet", 8),  # a full page and its count
+        ("sonnet provider:anthropic", 7),
+        ("sonet", 10),  # nothing, the spelling candidates, the corrected page and its count
+    ],
+)
+def test_search_query_count_is_constant(browser, django_assert_num_queries, query, queries):
+    with django_assert_num_queries(queries):
+        text(browser.get(PAGE, {"q": query}))
