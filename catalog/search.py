@@ -329,24 +329,21 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         return list(search_queryset(params)[params.offset : window])
     # PostgreSQL: one query, a UNION ALL of LIMITed tiers in static order, so a broad query
     # ("claude") walks catalog_rank_idx and stops early instead of sorting every match.
-    # Each later tier holds 2 x window rows: if the earlier tiers hold fewer than `window`
-    # rows, they hold all of theirs, so a later tier's first 2 x window rows include every
-    # row of its own rank that is needed once duplicates are dropped: the result is exact.
+    # The last tier holds 2 x window rows: if the earlier tiers hold fewer than `window`
+    # rows, they hold all of theirs, so its first 2 x window rows include every row of
+    # ranks 2 and 3 that is needed once duplicates are dropped: the result is exact.
     # The prefix tier implies every word, so it tests only the prefix (better row estimates).
     qs = _matching(params, phrases)
     inside = _inside_tail(phrases)
+    # Ranks 2 and 3 share one pass over the matches: phrases of several tokens match few rows.
+    rest = Case(When(inside, then=Value(2)), default=Value(3)) if inside else Value(3)
     tiers = [
         qs.filter(model_id=params.text.strip().lower()).annotate(rank=Value(0)).order_by()[:1],
         _matching(params, [])
         .filter(_starts_with(phrases))
         .annotate(rank=Value(1))
         .order_by(*STATIC_ORDER)[:window],
-        *(
-            [qs.filter(inside).annotate(rank=Value(2)).order_by(*STATIC_ORDER)[: 2 * window]]
-            if inside
-            else []
-        ),
-        qs.annotate(rank=Value(3)).order_by(*STATIC_ORDER)[: 2 * window],
+        qs.annotate(rank=rest).order_by("rank", *STATIC_ORDER)[: 2 * window],
     ]
     seen: set[int] = set()
     results: list[CatalogModel] = []
