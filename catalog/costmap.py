@@ -10,8 +10,8 @@ from typing import Any
 
 from catalog.models import CAPABILITIES
 from catalog.names import display_name, model_tail, version_key
-from catalog.providers import FIRST_PARTY, get_provider, routable_provider
-from catalog.search import build_search_text, normalize
+from catalog.providers import get_provider, routable_provider
+from catalog.search import build_search_text, normalize, provider_tier
 
 KEPT_MODES = ("chat", "responses")
 _NUMBER_FIELDS = (
@@ -135,8 +135,7 @@ def record_for(model_id: str, provider: str, entry: dict[str, Any]) -> dict[str,
         "name_norm": normalize(name)[:255],
         "tail_norm": normalize(tail)[:255],
         "version_key": version_key(name),
-        # A provider's own models (not gateway paths like perplexity/anthropic/...) rank first.
-        "provider_tier": 0 if provider in FIRST_PARTY and model_id.count("/") == 1 else 1,
+        "provider_tier": provider_tier(model_id=model_id, tail=tail, provider=provider),
         **capability_flags(entry),
     }
     for field in ("context_window", "max_output"):

@@ -8,27 +8,38 @@ so dots, dashes, underscores and case never matter and `claude op` already finds
 SQLite tests that with LIKE '% claude %' / '% op%'; PostgreSQL with the equivalent full-text
 query `claude & op:*` on a GIN-indexed generated tsvector column (migration 0004).
 Rank: exact id, then a name or id that starts with the query (btree prefix indexes), then
-the rest; ties by STATIC_ORDER.
+rows whose own id holds every word (not partly the provider's name: "4o" is not "gpt-5.4
+OpenAI"), then the rest; ties by STATIC_ORDER.
+When nothing matches, each unknown word is corrected to the closest catalog word (the same
+trigram similarity: pg_trgm over a table of the catalog's words on PostgreSQL, Python over
+the rows on SQLite) and the exact search runs again.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
+from django.db.models.functions import Concat, Length
 
 from catalog.models import CAPABILITIES, CatalogModel
+from catalog.providers import FIRST_PARTY, PROVIDERS
+from catalog.spelling import closest
 
-# Ties: first-party before gateways, newer versions, then shorter ids (catalog_rank_idx).
+# Ties: a family's maker before resellers, newer versions, then shorter ids (catalog_rank_idx).
 STATIC_ORDER = ("provider_tier", "-version_key", "id_length", "model_id")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
+# Counting stops here ("more than 500 models"), and so does paging: refine the query instead.
+COUNT_CAP = 500
+# Spelling correction weighs, per query word, this many of the most similar catalog words.
+_SIMILAR_WORDS = 20
 
 # Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
 _WORD = re.compile(r"[a-z]+|[0-9]+")
@@ -51,6 +62,35 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+# The maker of a model family; its own rows rank before the same model resold by hosts and
+# gateways (groq/llama-..., perplexity/llama-..., mistral/deepseek-...). First match wins.
+_FAMILY_OWNERS = (
+    (re.compile(r"claude"), "anthropic"),
+    (re.compile(r"^(?:ft:)?(?:chat)?gpt|^o\d"), "openai"),
+    (re.compile(r"gemini|gemma"), "gemini"),
+    (re.compile(r"grok"), "xai"),
+    (re.compile(r"deepseek"), "deepseek"),
+    (re.compile(r"llama"), "meta_llama"),
+    (re.compile(r"mistral|mixtral|codestral|devstral|magistral|ministral|pixtral"), "mistral"),
+    (re.compile(r"command"), "cohere_chat"),
+    (re.compile(r"kimi|moonshot"), "moonshot"),
+    (re.compile(r"glm"), "zai"),
+    (re.compile(r"minimax"), "minimax"),
+    (re.compile(r"sonar"), "perplexity"),
+    (re.compile(r"qwen|qwq"), "dashscope"),
+    (re.compile(r"nova"), "amazon_nova"),
+)
+
+
+def provider_tier(*, model_id: str, tail: str, provider: str) -> int:
+    """0 for a model's maker serving it directly, 1 for everyone else (gateway paths too)."""
+    if model_id.count("/") != 1:
+        return 1
+    tail = tail.lower()
+    owner = next((owner for family, owner in _FAMILY_OWNERS if family.search(tail)), None)
+    return 0 if (provider == owner if owner else provider in FIRST_PARTY) else 1
+
+
 def build_search_text(*, model_id: str, tail: str, name: str, provider_label: str) -> str:
     sections = [normalize(tail), normalize(name), normalize(model_id), normalize(provider_label)]
     return "".join(f" {section}" for section in sections if section) + " "
@@ -68,6 +108,7 @@ class SearchParams:
     max_price: float | None = None
     featured: bool | None = None
     limit: int = DEFAULT_LIMIT
+    offset: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -95,10 +136,37 @@ def _number(value: str, suffix: str | None) -> float:
     return float(value) * scale
 
 
+# What a filter token looks like, shown when one can't be read.
+_EXAMPLES = {
+    "ctx": "ctx:>=128k (context window in tokens) or ctx:<=32k",
+    "price": "price:<5 (USD per 1M input tokens) or price:>=1",
+    "open": "open:yes or open:no",
+}
+
+
+def _provider_slug(value: str) -> str | None:
+    """A provider named by slug or label, any case: `provider:xAI` is xai."""
+    wanted = normalize(value).replace(" ", "")
+    for slug, provider in PROVIDERS.items():
+        if wanted in (normalize(slug).replace(" ", ""), normalize(provider.label).replace(" ", "")):
+            return slug
+    return None
+
+
+def _unknown_provider(value: str) -> str:
+    guess = closest(value.lower(), Counter(PROVIDERS))
+    hint = f"did you mean provider:{guess}?" if guess else "try provider:anthropic."
+    return f"No provider called “{value}”; {hint}"
+
+
 def _apply_token(params: SearchParams, key: str, value: str) -> None:
     key = key.lower()
     if key == "provider":
-        params.provider = value.lower()
+        slug = _provider_slug(value)
+        if slug is None:
+            params.errors.append(_unknown_provider(value))
+        else:
+            params.provider = slug
     elif key == "cap":
         cap = _CAP_ALIASES.get(value.lower(), value.lower())
         if cap not in CAPABILITIES:
@@ -107,13 +175,13 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             params.capabilities.append(cap)
     elif key == "open":
         if value.lower() not in {"yes", "no", "true", "false", "1", "0"}:
-            params.errors.append("open: takes yes or no.")
+            params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
             return
         params.open_weights = value.lower() in {"yes", "true", "1"}
     else:
         match = _COMPARISON.match(value)
         if not match:
-            params.errors.append(f"Couldn't read “{key}:{value}”; try {key}:>=128k or {key}:<5.")
+            params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
             return
         op, number, suffix = match.groups()
         amount = _number(number, suffix)
@@ -126,6 +194,15 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             setattr(params, low, cast(amount + (step if op == ">" else 0)))
         if op in ("<=", "<", "="):
             setattr(params, high, cast(amount - (step if op == "<" else 0)))
+
+
+def _offset(value) -> int:
+    """Where a page starts; anything unreadable or past the last page starts at the top."""
+    try:
+        offset = int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return offset if 0 <= offset < COUNT_CAP else 0
 
 
 def parse_query(raw: str, **filters: Any) -> SearchParams:
@@ -145,6 +222,8 @@ def parse_query(raw: str, **filters: Any) -> SearchParams:
                 _apply_token(params, "cap", cap)
         elif key == "limit":
             params.limit = max(1, min(int(value or DEFAULT_LIMIT), MAX_LIMIT))
+        elif key == "offset":
+            params.offset = _offset(value)
         elif value not in (None, ""):
             setattr(params, key, value.lower() if key == "provider" else value)
     return params
@@ -192,7 +271,12 @@ def _words_condition(phrases: list[str]) -> Q:
 
 
 def _matching(params: SearchParams, phrases: list[str]) -> QuerySet[CatalogModel]:
-    qs = _filtered(params).annotate(id_length=Length("model_id")).defer("search_text")
+    qs = (
+        _filtered(params)
+        .annotate(id_length=Length("model_id"))
+        .alias(tail_words=Concat(Value(" "), "tail_norm", Value(" ")))
+        .defer("search_text")
+    )
     return qs.filter(_words_condition(phrases)) if phrases else qs
 
 
@@ -205,41 +289,62 @@ def _starts_with(phrases: list[str]) -> Q:
     return Q(name_norm__startswith=whole) | Q(tail_norm__startswith=whole)
 
 
+def _inside_tail(phrases: list[str]) -> Q | None:
+    """Every phrase lies in the model's own id. A phrase of several tokens can otherwise run
+    from one section of search_text into the next ("4o" into "... gpt 5 4 openai"); a
+    single token can't, so queries made of those need no such test."""
+    if all(" " not in phrase for phrase in phrases):
+        return None
+    last = len(phrases) - 1
+    condition = Q()
+    for i, phrase in enumerate(phrases):
+        condition &= Q(tail_words__contains=f" {phrase}" + ("" if i == last else " "))
+    return condition
+
+
 def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
-    """All results in rank order: exact id, then name/id prefix, then the rest."""
+    """All results in rank order: exact id, name/id prefix, words inside the id, the rest."""
     phrases = _phrases(params)
     qs = _matching(params, phrases)
     if not phrases:
         if not params.has_filters:
             qs = qs.filter(featured=True)
         return qs.order_by(*STATIC_ORDER)
+    inside = _inside_tail(phrases)
     rank = Case(
         When(model_id=params.text.strip().lower(), then=Value(0)),
         When(_starts_with(phrases), then=Value(1)),
-        default=Value(2),
+        *([When(inside, then=Value(2))] if inside else []),
+        default=Value(3),
         output_field=IntegerField(),
     )
     return qs.annotate(rank=rank).order_by("rank", *STATIC_ORDER)
 
 
 def search_catalog(params: SearchParams) -> list[CatalogModel]:
+    """One page of ranked results (`params.offset`, `params.limit`) in one query."""
     limit = max(1, min(params.limit, MAX_LIMIT))
+    window = params.offset + limit
     phrases = _phrases(params)
     if not phrases or not connection.features.supports_slicing_ordering_in_compound:
-        return list(search_queryset(params)[:limit])
+        return list(search_queryset(params)[params.offset : window])
     # PostgreSQL: one query, a UNION ALL of LIMITed tiers in static order, so a broad query
     # ("claude") walks catalog_rank_idx and stops early instead of sorting every match.
-    # Tier 2 is *all* matches (2 x limit): if fewer than `limit` rows are prefix matches, it
-    # holds every row needed once duplicates are dropped, so the result stays exact. The
-    # prefix tier implies every word, so it tests only the prefix (better row estimates).
+    # The last tier holds 2 x window rows: if the earlier tiers hold fewer than `window`
+    # rows, they hold all of theirs, so its first 2 x window rows include every row of
+    # ranks 2 and 3 that is needed once duplicates are dropped: the result is exact.
+    # The prefix tier implies every word, so it tests only the prefix (better row estimates).
     qs = _matching(params, phrases)
+    inside = _inside_tail(phrases)
+    # Ranks 2 and 3 share one pass over the matches: phrases of several tokens match few rows.
+    rest = Case(When(inside, then=Value(2)), default=Value(3)) if inside else Value(3)
     tiers = [
         qs.filter(model_id=params.text.strip().lower()).annotate(rank=Value(0)).order_by()[:1],
         _matching(params, [])
         .filter(_starts_with(phrases))
         .annotate(rank=Value(1))
-        .order_by(*STATIC_ORDER)[:limit],
-        qs.annotate(rank=Value(2)).order_by(*STATIC_ORDER)[: 2 * limit],
+        .order_by(*STATIC_ORDER)[:window],
+        qs.annotate(rank=rest).order_by("rank", *STATIC_ORDER)[: 2 * window],
     ]
     seen: set[int] = set()
     results: list[CatalogModel] = []
@@ -247,4 +352,123 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         if model.pk not in seen:
             seen.add(model.pk)
             results.append(model)
-    return results[:limit]
+    return results[params.offset : window]
+
+
+@dataclass
+class SearchResult:
+    """One page of a search, how many models match in all, and the spelling it searched."""
+
+    models: list[CatalogModel]
+    total: int
+    total_is_capped: bool = False  # more than COUNT_CAP match; `total` is COUNT_CAP
+    offset: int = 0
+    limit: int = DEFAULT_LIMIT
+    corrected_text: str = ""  # the corrected free text when the query as typed found nothing
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.models else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.models)
+
+    @property
+    def next_offset(self) -> int | None:
+        more = self.last < self.total and self.last < COUNT_CAP
+        return self.last if more and self.models else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset else None
+
+
+def _count(params: SearchParams) -> int:
+    """Matches up to COUNT_CAP + 1: the count stops early on a broad query."""
+    phrases = _phrases(params)
+    qs = _filtered(params)
+    if phrases:
+        qs = qs.filter(_words_condition(phrases))
+    elif not params.has_filters:
+        qs = qs.filter(featured=True)
+    return qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
+def _page(params: SearchParams) -> SearchResult:
+    limit = max(1, min(params.limit, MAX_LIMIT))
+    models = search_catalog(params)
+    # A short page (or an empty first page) already tells the total; only a full page counts.
+    known = bool(models) and len(models) < limit or not models and not params.offset
+    total = params.offset + len(models) if known else _count(params)
+    return SearchResult(
+        models=models,
+        total=min(total, COUNT_CAP),
+        total_is_capped=total > COUNT_CAP,
+        offset=params.offset,
+        limit=limit,
+    )
+
+
+def search_results(params: SearchParams) -> SearchResult:
+    """One page of results and the true total, spelling-corrected if nothing matches as typed.
+
+    Queries: one for the page and one count when the page is full; when nothing matches,
+    one more for the spelling candidates and the same again for the corrected text.
+    """
+    found = _page(params)
+    if found.total:
+        return found
+    corrected = _corrected_text(params.text)
+    if not corrected:
+        return found
+    retry = _page(replace(params, text=corrected))
+    if not retry.total:
+        return found
+    retry.corrected_text = corrected
+    return retry
+
+
+def _candidates_sql(suspects: list[str], last: str) -> tuple[str, list[str]]:
+    """PostgreSQL: the catalog's words like each suspect (pg_trgm `%`, similarity >= 0.3),
+    and one that the last word starts, from catalog_search_word (migration 0005)."""
+    like = (
+        "(SELECT word FROM catalog_search_word WHERE word %% %s "
+        f"ORDER BY similarity(word, %s) DESC LIMIT {_SIMILAR_WORDS})"
+    )
+    sql = " UNION ALL ".join([like] * len(suspects))
+    sql += " UNION ALL (SELECT word FROM catalog_search_word WHERE word LIKE %s LIMIT 1)"
+    return sql, [w for word in suspects for w in (word, word)] + [f"{last}%"]
+
+
+def _vocabulary(suspects: list[str], last: str) -> Counter[str]:
+    """Catalog words to correct `suspects` against, with how often each occurs."""
+    if connection.vendor != "postgresql":
+        # SQLite serves small catalogs: every row's words are candidates.
+        rows = CatalogModel.objects.filter(is_active=True).values_list("search_text", flat=True)
+        return Counter(word for row in rows for word in row.split())
+    with connection.cursor() as cursor:
+        cursor.execute(*_candidates_sql(suspects, last))
+        return Counter(word for (word,) in cursor.fetchall())
+
+
+def _corrected_text(text: str) -> str:
+    """`text` with each unknown word replaced by the closest catalog token, or ""."""
+    words = text.lower().split()[:10]
+    tokens = [token for word in words for token in _WORD.findall(word)]
+    # Numbers and short words are versions and sizes ("4", "70b"), never misspelt names.
+    suspects = sorted({t for t in tokens if t.isalpha() and len(t) >= 3})
+    if not suspects:
+        return ""
+    vocabulary = _vocabulary(suspects, tokens[-1])
+    fixes = {}
+    for word in suspects:
+        typed_so_far = word == tokens[-1] and any(known.startswith(word) for known in vocabulary)
+        if word in vocabulary or typed_so_far:
+            continue
+        best = closest(word, vocabulary)
+        if best:
+            fixes[word] = best
+    if not fixes:
+        return ""
+    return " ".join(_WORD.sub(lambda m: fixes.get(m.group(), m.group()), word) for word in words)

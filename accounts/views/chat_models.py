@@ -16,7 +16,7 @@ from accounts.forms import ModelIdForm
 from accounts.picker import picker_set, user_byok
 from catalog.models import CAPABILITIES
 from catalog.providers import PROVIDERS
-from catalog.search import SearchParams, parse_query, search_catalog
+from catalog.search import SearchParams, parse_query, search_results
 from catalog.validation import check_compatibility
 from orgs.access import active_membership
 from settings_app.responses import fragment_or_redirect
@@ -31,18 +31,21 @@ def _search_params(request: AuthedRequest) -> SearchParams:
         request.GET.get("q", ""),
         provider=request.GET.get("provider") or None,
         capabilities=[c for c in [request.GET.get("cap")] if c],
+        offset=request.GET.get("offset"),
     )
 
 
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     picker = picker_set(user=request.user, membership=active_membership(request))
     params = _search_params(request)
+    found = search_results(params)
     return {
         "nav": "chat_models",
         "picker": picker,
         "byok": picker.byok,
         "params": params,
-        "results": search_catalog(params),
+        "results": found.models,
+        "search": found,
         "enabled": set(picker.enabled_model_ids),
         "q": request.GET.get("q", ""),
         "provider": request.GET.get("provider", ""),
@@ -65,7 +68,7 @@ def page(request: AuthedRequest) -> HttpResponse:
 
 
 def _page_url(data: QueryDict) -> str:
-    query = {k: v for k in ("q", "provider", "cap") if (v := data.get(k, "").strip())}
+    query = {k: v for k in ("q", "provider", "cap", "offset") if (v := data.get(k, "").strip())}
     url = reverse("accounts:chat_models")
     return f"{url}?{urlencode(query)}" if query else url
 

@@ -45,6 +45,11 @@ def first(query: str, **filters) -> str:
         ("nova pro", "amazon_nova/nova-pro-v1"),
         ("vertex_ai/claude-opus-4-5", "vertex_ai/claude-opus-4-5"),
         ("openrouter", None),
+        ("4o", "openai/gpt-4o"),
+        ("llama", "meta_llama/Llama-4-Scout-17B-16E-Instruct-FP8"),
+        ("llama 3.3 70b", "meta_llama/Llama-3.3-70B-Instruct"),
+        ("qwen", "dashscope/qwen3.8-max"),
+        ("deepseek v4", "deepseek/deepseek-v4-pro"),
     ],
 )
 def test_query_finds_the_expected_first_result(query, expected):
