@@ -9,7 +9,10 @@ from settings_app.api import api
 from settings_app.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/settings/", permanent=False)),
+    path(
+        "",
+        RedirectView.as_view(url="/settings/", permanent=False, http_method_names=["get", "head"]),
+    ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -16,4 +17,15 @@ def switch_org(request: HttpRequest) -> HttpResponse:
     messages.success(request, f"Switched to {membership.org.name}.")
     if request.htmx:
         return HttpResponseClientRefresh()
-    return redirect(request.POST.get("next") or "accounts:chat_models")
+    return redirect(_safe_next(request) or "accounts:chat_models")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """`next` only when it is a path on this site: never another host, scheme or a bare word
+    (which `redirect` would take for a URL name)."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
