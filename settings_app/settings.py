@@ -171,6 +171,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "settings_app.throttle.login_username"
 AXES_LOCKOUT_CALLABLE = "settings_app.throttle.locked_out"
 # Behind N reverse proxies the client address is the Nth from the right in X-Forwarded-For.

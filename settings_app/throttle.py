@@ -20,7 +20,7 @@ API_KEY_FAILURE_WINDOW = 60  # seconds
 def login_username(request: HttpRequest, credentials: dict | None) -> str:
     """The account a login attempt targets; emails are case-insensitive, so are the counts."""
     source = credentials if credentials is not None else request.POST
-    return str(source.get("username") or "").strip().lower()
+    return str(source.get(settings.AXES_USERNAME_FORM_FIELD) or "").strip().lower()
 
 
 def cooloff_minutes() -> int:
