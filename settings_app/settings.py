@@ -229,6 +229,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # The API docs (Swagger UI) draw their icons from data: URIs.
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
