@@ -18,10 +18,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from settings_app.middleware import API_PREFIX, error_body
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-DETAIL = (
+UNSTORABLE_DETAIL = (
     "The request contains a character that can't be stored (a NUL byte or an unpaired "
     "surrogate). Remove it and try again."
 )
+NESTED_DETAIL = "The JSON body is nested too deeply."
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -42,6 +43,7 @@ def _json_strings(request: HttpRequest) -> Iterable[str]:
     if request.content_type != "application/json":
         return []
     try:
+        # json.loads decodes bytes with "surrogatepass": encoded surrogates come out as such.
         return strings_in(json.loads(request.body))
     except (ValueError, RequestDataTooBig):
         # Malformed or oversized bodies are the API's to refuse (422, 413).
@@ -59,6 +61,8 @@ def _form_strings(request: HttpRequest) -> Iterable[str]:
 
 def _request_strings(request: HttpRequest) -> Iterator[str]:
     yield request.path_info
+    # The session cookie is looked up in the database.
+    yield from request.COOKIES.values()
     for key, values in request.GET.lists():
         yield key
         yield from values
@@ -77,8 +81,16 @@ class UnstorableTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any(UNSTORABLE.search(text) for text in _request_strings(request)):
-            if request.path_info.startswith(API_PREFIX):
-                return JsonResponse(error_body(400, DETAIL), status=400)
-            return HttpResponse(DETAIL, status=400, content_type="text/plain; charset=utf-8")
+        try:
+            refused = any(UNSTORABLE.search(text) for text in _request_strings(request))
+        except RecursionError:
+            return self.refuse(request, NESTED_DETAIL)
+        if refused:
+            return self.refuse(request, UNSTORABLE_DETAIL)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, detail: str) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse(error_body(400, detail), status=400)
+        return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
