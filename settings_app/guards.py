@@ -51,7 +51,7 @@ def _json_strings(request: HttpRequest) -> Iterable[str]:
 
 
 def _form_strings(request: HttpRequest) -> Iterable[str]:
-    if request.method != "POST" or not request.content_type.startswith(FORM_TYPES):
+    if request.method != "POST" or not (request.content_type or "").startswith(FORM_TYPES):
         return []
     try:
         return [text for key, values in request.POST.lists() for text in (key, *values)]

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from orgs.access import SESSION_KEY, get_membership
+from settings_app.types import AuthedRequest
 
 
 @require_POST
-def switch_org(request: HttpRequest) -> HttpResponse:
+def switch_org(request: AuthedRequest) -> HttpResponse:
     membership = get_membership(request, request.POST.get("org", ""))
     request.session[SESSION_KEY] = membership.org.slug
     messages.success(request, f"Switched to {membership.org.name}.")
