@@ -174,6 +174,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "settings_app.throttle.login_username"
 AXES_LOCKOUT_CALLABLE = "settings_app.throttle.locked_out"
+# The cache handler keeps nothing in axes' tables: their admin pages would always be empty.
+AXES_ENABLE_ADMIN = False
+# One development process may count in its own memory; production shares counts through Redis.
+SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []
 # Behind N reverse proxies the client address is the Nth from the right in X-Forwarded-For.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
