@@ -178,11 +178,10 @@ AXES_LOCKOUT_CALLABLE = "settings_app.throttle.locked_out"
 AXES_ENABLE_ADMIN = False
 # One development process may count in its own memory; production shares counts through Redis.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []
-# Behind N reverse proxies the client address is the Nth from the right in X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "settings_app.throttle.client_address"
+# Reverse proxies in front of the app that append to X-Forwarded-For: behind them the client
+# address is the one the outermost proxy recorded, else every client would share one count.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

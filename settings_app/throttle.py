@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -38,8 +37,18 @@ def locked_out(
     return response
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address failures count against: behind TRUSTED_PROXY_COUNT proxies, the one the
+    outermost proxy appended to X-Forwarded-For (entries further left are the client's claim)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if count and len(forwarded) >= count:
+        return forwarded[-count].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _api_key_failures_key(request: HttpRequest) -> str:
-    return f"api-key-failures:{get_client_ip_address(request)}"
+    return f"api-key-failures:{client_address(request)}"
 
 
 def api_key_throttled(request: HttpRequest) -> bool:

@@ -65,3 +65,28 @@ def test_the_admin_login_is_throttled_too(staff):
         Client().post("/admin/login/", {"username": staff.email, "password": "nope"})
     response = Client().post("/admin/login/", {"username": staff.email, "password": PASSWORD})
     assert_locked_out(response)
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(owner, contributor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(10):  # whatever the client claims on the left, the proxy's entry counts
+        Client().post(
+            LOGIN,
+            {"username": f"nobody{i}@example.com", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 203.0.113.7",
+            REMOTE_ADDR="10.0.0.1",
+        )
+    locked = Client().post(
+        LOGIN,
+        {"username": owner.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert_locked_out(locked)
+    other = Client().post(
+        LOGIN,
+        {"username": contributor.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+        REMOTE_ADDR="10.0.0.1",  # the same proxy, another client
+    )
+    assert other.status_code == 302
