@@ -76,3 +76,10 @@ def test_malformed_keys_count_without_a_database_lookup(django_assert_num_querie
     with django_assert_num_queries(0):
         response = ApiClient(key="not a key at all ✗").get("/user/secrets")
     assert_envelope(response, 401)
+
+
+def test_a_request_django_refuses_before_the_api_is_still_the_envelope(contributor):
+    too_many_fields = "&".join(f"f{i}=1" for i in range(1100))
+    assert_envelope(
+        ApiClient(contributor).client.get(f"/api/v1/user/secrets?{too_many_fields}"), 400
+    )
