@@ -43,7 +43,10 @@ def rotate(token: bytes | memoryview) -> bytes:
 
 
 def mask(value: str) -> str:
-    """`sk-proj-abc...789` -> `sk-pro••••789`; values under 12 characters are fully masked."""
+    """`sk-proj-abc...789` -> `sk••••89`: at most 4 characters and never more than a quarter of
+    the value, so no mask narrows a guess much; values under 12 characters are fully masked."""
     if len(value) < 12:
         return "••••••••"
-    return f"{value[:6]}••••{value[-3:]}"
+    shown = min(4, len(value) // 4)
+    head = shown // 2
+    return f"{value[:head]}••••{value[head - shown :]}"

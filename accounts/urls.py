@@ -7,7 +7,13 @@ from accounts.views import api_keys, chat_models, secrets
 
 app_name = "accounts"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:chat_models"), name="home"),
+    path(
+        "",
+        RedirectView.as_view(
+            pattern_name="accounts:chat_models", http_method_names=["get", "head"]
+        ),
+        name="home",
+    ),
     path("chat-models/", chat_models.page, name="chat_models"),
     path("chat-models/add/", chat_models.add_model, name="add_model"),
     path("chat-models/remove/", chat_models.remove_model, name="remove_model"),

@@ -6,15 +6,19 @@ wires authentication and turns every error into {"code", "detail", "errors"}.
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja.errors import AuthenticationError, HttpError
+from django.views.decorators.http import require_safe
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, django_auth
+from ninja.security import APIKeyHeader, SessionAuth
 
 from accounts.api import router as accounts_router
 from accounts.models import ApiKey
@@ -22,12 +26,25 @@ from catalog.api import router as catalog_router
 from orgs.api import router as orgs_router
 from settings_app.middleware import error_body
 from settings_app.openapi import DocumentedAPI
+from settings_app.throttle import (
+    API_KEY_FAILURE_WINDOW,
+    api_key_throttled,
+    count_bad_api_key,
+)
 
 LAST_USED_GRANULARITY = timedelta(minutes=5)
+KEY_SHAPE = re.compile(r"^dnk_[A-Za-z0-9_-]{1,100}$")
+logger = logging.getLogger("django.request")
 
 
 class PersonalApiKey(APIKeyHeader):
-    """`X-API-Key: dnk_...`. A present but unknown or revoked key is a 401, never a fallback."""
+    """`X-API-Key: dnk_...`. A present but unknown or revoked key is a 401, never a fallback.
+
+    Bad keys are counted per client address; past the limit that address gets 429 for bad
+    keys until the window lapses. A good key is always honoured: keys carry 256 random bits,
+    so answering a guesser reveals nothing, and one broken client behind a shared address must
+    not lock out its neighbours' working keys.
+    """
 
     param_name = "X-API-Key"
 
@@ -38,8 +55,13 @@ class PersonalApiKey(APIKeyHeader):
             ApiKey.objects.select_related("user")
             .filter(key_hash=ApiKey.hash(key), revoked_at__isnull=True, user__is_active=True)
             .first()
+            if KEY_SHAPE.match(key)
+            else None
         )
         if api_key is None:
+            if api_key_throttled(request):
+                raise Throttled(wait=API_KEY_FAILURE_WINDOW)
+            count_bad_api_key(request)
             raise AuthenticationError(401, "Unknown or revoked API key.")
         now = timezone.now()
         # Record use at most every few minutes: no write on every request.
@@ -49,13 +71,24 @@ class PersonalApiKey(APIKeyHeader):
         return api_key.user
 
 
+class BrowserSession(SessionAuth):
+    """The logged-in browser session. CSRF is checked only when there is a session to forge:
+    an anonymous write is told to authenticate (401), not that its CSRF token is missing."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 api = DocumentedAPI(
     title="Chat Models API",
     version="1",
     description="Model access settings, compatible with the platform SDK. Authenticate with "
     "`X-API-Key: <personal API key>` (Account Settings → API keys) or a browser session.",
     urls_namespace="api",
-    auth=[PersonalApiKey(), django_auth],
+    auth=[PersonalApiKey(), BrowserSession()],
+    docs_decorator=require_safe,
 )
 api.add_router("/", catalog_router)
 api.add_router("/", accounts_router)
@@ -109,6 +142,29 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return _error(request, 403, str(exc) or "You don't have permission to do that.")
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    response = _error(
+        request, 429, "Too many bad API keys from your address: wait a minute and try again."
+    )
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """A bug still answers in the envelope, never Django's HTML page; it is logged and
+    signalled like any server error, so error reporting sees it."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+    return _error(request, 500, "Something went wrong on our side; it has been logged.")
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -33,9 +33,14 @@ def error_body(status: int, detail: str, errors: list[Any] | None = None) -> dic
 
 
 class ApiErrorEnvelopeMiddleware:
-    """Plain 404/405 answers under /api/ (unknown path, wrong method) get the error envelope."""
+    """Plain 400/404/405 answers under /api/ (a request Django refuses before the API sees
+    it, unknown path, wrong method) get the error envelope."""
 
-    MESSAGES = {404: "Not found.", 405: "Method not allowed."}
+    MESSAGES = {
+        400: "The request is malformed (too many parameters, a bad header) and was refused.",
+        404: "Not found.",
+        405: "Method not allowed.",
+    }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

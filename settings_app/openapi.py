@@ -32,7 +32,10 @@ def _applies(method: str, path: str, operation: dict[str, Any]) -> dict[int, str
     params = operation.get("parameters", [])
     located = {(p["in"], p["name"].lower()) for p in params}
     has_body = "requestBody" in operation
-    statuses: dict[int, str] = {}
+    # The unstorable-text guard reads every request (query, form, JSON, cookies) first.
+    statuses: dict[int, str] = {
+        400: "The request holds a character that can't be stored (NUL, unpaired surrogate)."
+    }
     if operation.get("security"):
         statuses[401] = "No credentials, or an unknown or revoked API key."
     if method in UNSAFE_METHODS or "{slug}" in path:

@@ -3,18 +3,25 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods
 from django.views.generic import RedirectView
 
 from settings_app.api import api
 from settings_app.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/settings/", permanent=False)),
+    path(
+        "",
+        RedirectView.as_view(url="/settings/", permanent=False, http_method_names=["get", "head"]),
+    ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        # The login view redirects a logged-in visitor before it checks the method.
+        require_http_methods(["GET", "HEAD", "POST"])(
+            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.access import SESSION_KEY, get_membership
 from orgs.models import Membership
+from settings_app.types import AuthedRequest
 
 # Org pages every org has, each with whether only owners may open it. Any other org page
 # (one member's editor, say) has no counterpart in another org: the switch lands on Members.
@@ -19,7 +20,7 @@ PAGES_IN_EVERY_ORG = {"members": False, "audit": True}
 
 
 @require_POST
-def switch_org(request: HttpRequest) -> HttpResponse:
+def switch_org(request: AuthedRequest) -> HttpResponse:
     membership = get_membership(request, request.POST.get("org", ""))
     request.session[SESSION_KEY] = membership.org.slug
     messages.success(request, f"Switched to {membership.org.name}.")
