@@ -8,6 +8,7 @@ from catalog.providers import litellm_providers
 from catalog.validation import check_compatibility
 from tests.helpers import SHARED_COST_MAP
 
+pytestmark = pytest.mark.django_db  # the catalog is looked up first
 SHARED_PROVIDERS = SHARED_COST_MAP.parent / "litellm_providers.txt"
 
 
