@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -60,10 +61,8 @@ def provider_choices() -> list[tuple[str, str]]:
         labelled.sort(key=lambda c: (c[1].casefold(), c[0]))
         return [(slug, f"{label} ({n:,})") for slug, label, n in labelled]
 
-    choices: list[tuple[str, str]] = cache.get_or_set(
-        f"catalog:provider-choices:{last_sync}", build, timeout=86_400
-    )
-    return choices
+    key = f"catalog:provider-choices:{last_sync}"
+    return cast(list[tuple[str, str]], cache.get_or_set(key, build, timeout=86_400))
 
 
 @dataclass
