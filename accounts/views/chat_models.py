@@ -93,7 +93,7 @@ def _search(params: SearchParams, page: int) -> Results:
 
 def _page_number(data: QueryDict) -> int:
     value = data.get("page", "")
-    return min(int(value), MAX_PAGE) if value.isdigit() and int(value) > 0 else 1
+    return min(int(value), MAX_PAGE) if value.isdecimal() and int(value) > 0 else 1
 
 
 def _search_params(request: AuthedRequest) -> SearchParams:

@@ -85,7 +85,7 @@ def test_a_page_past_the_end_says_so(client, contributor):
     assert "No more results" in html and 'href="/settings/chat-models/?q=claude"' in html
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "9" * 40])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "²", "9" * 40])
 def test_odd_page_numbers_never_fail(client, contributor, page):
     client.force_login(contributor)
     assert client.get(PAGE, {"q": "claude", "page": page}).status_code == 200
