@@ -198,8 +198,8 @@ def test_reset_query_count_is_constant(
 def test_staff_in_no_org_is_not_told_about_their_orgs_credits(client, staff, platform_models):
     client.force_login(staff)
     html = unescape(client.get(PAGE).content.decode())
-    assert "org's credits" not in html and "credits" not in html
-    assert "platform models come with an organization" in html
+    assert "your org's credits" not in html and "billed to an organization's credits" in html
+    assert "Platform models come with an organization; you're not in one yet." in html
 
 
 def test_a_member_is_told_which_org_pays(client, contributor, platform_models):
