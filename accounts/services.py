@@ -236,3 +236,34 @@ def replace_secret_value(*, secret: Secret, value: str) -> Secret:
     secret.set_value(clean_secret_value(value))
     secret.save(update_fields=["encrypted_value", "masked_value", "updated_at"])
     return secret
+
+
+# Order of the BYOK list --------------------------------------------------------------------
+
+MOVES = {"up": -1, "down": 1}
+
+
+def move_model(*, user: User, model_id: str, direction: str) -> None:
+    """Swap `model_id` with its neighbour above ("up") or below ("down") in the BYOK list,
+    which is the picker's order."""
+    if direction not in MOVES:
+        raise ValidationError("Move a model up or down.", code="invalid")
+    with transaction.atomic():
+        _lock_user(user)
+        rows = list(EnabledModel.objects.filter(user=user).only("position", "model_id"))
+        index = next((i for i, row in enumerate(rows) if row.model_id == model_id), None)
+        if index is None:
+            raise ValidationError(f"{model_id} is not in your models.", code="missing")
+        other = index + MOVES[direction]
+        if not 0 <= other < len(rows):
+            where = "first" if direction == "up" else "last"
+            raise ValidationError(f"{model_id} is already {where} in your models.", code="bounds")
+        rows[index], rows[other] = rows[other], rows[index]
+        # Renumber 1..n, writing only the rows whose position changes (two, unless older
+        # rows share a position), in one UPDATE.
+        changed = []
+        for position, row in enumerate(rows, start=1):
+            if row.position != position:
+                row.position = position
+                changed.append(row)
+        EnabledModel.objects.bulk_update(changed, ["position"])

@@ -18,6 +18,7 @@ urlpatterns = [
     path("chat-models/add/", chat_models.add_model, name="add_model"),
     path("chat-models/remove/", chat_models.remove_model, name="remove_model"),
     path("chat-models/reset/", chat_models.reset_models, name="reset_models"),
+    path("chat-models/move/", chat_models.move_model, name="move_model"),
     path("chat-models/check/", chat_models.check_model, name="check_model"),
     path("secrets/", secrets.page, name="secrets"),
     path("secrets/new/", secrets.create, name="create_secret"),

@@ -1,11 +1,14 @@
-"""Model id checks: well-formed ids and LiteLLM compatibility, for services, views and the API."""
+"""Model id checks: well-formed ids, catalog lookup and LiteLLM compatibility, for services,
+views and the API."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
 
+from catalog.models import CatalogModel
 from catalog.providers import litellm_providers, provider_of, required_keys
+from catalog.search import parse_query, search_catalog
 
 MAX_MODEL_ID_LENGTH = 255
 _ALLOWED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$")
@@ -19,9 +22,14 @@ class CompatResult:
     provider: str | None = None
     required_api_keys: list[str] = field(default_factory=list)
     error: str | None = None
+    in_catalog: bool = False
+    suggestion: str | None = None  # the catalog id a near miss probably means
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The API's answer: {valid, model_id, provider, required_api_keys, error}."""
+        data = asdict(self)
+        del data["in_catalog"], data["suggestion"]
+        return data
 
 
 def model_id_error(model_id: str) -> str | None:
@@ -41,8 +49,26 @@ def model_id_error(model_id: str) -> str | None:
     return None
 
 
-def check_compatibility(raw: str) -> CompatResult:
-    """Whether LiteLLM can route an id that isn't in the catalog, and which keys it needs."""
+def catalog_id(model_id: str) -> str | None:
+    """The canonical id of the active catalog model `model_id` names, in any letter case."""
+    return (
+        CatalogModel.objects.filter(model_id__iexact=model_id, is_active=True)
+        .values_list("model_id", flat=True)
+        .first()
+    )
+
+
+def near_miss(model_id: str) -> str | None:
+    """The catalog model a mistyped id most likely means (anthropic/claude-opus-4.5 ->
+    anthropic/claude-opus-4-5): the best search hit for its words."""
+    best = search_catalog(parse_query(model_id.replace("/", " "), limit=1))
+    return best[0].model_id if best else None
+
+
+def check_compatibility(raw: str, *, suggest: bool = False) -> CompatResult:
+    """Whether an id can be added: a catalog model (any letter case), else one LiteLLM can
+    route, with the keys it needs. `suggest` names the catalog model a routable id that isn't
+    in the catalog probably means."""
     model_id = (raw or "").strip()
     error = model_id_error(model_id)
     if error:
@@ -55,6 +81,10 @@ def check_compatibility(raw: str) -> CompatResult:
             provider,
             error="dn/ models are platform models: your org's allowlist decides those.",
         )
+    canonical = catalog_id(model_id)
+    if canonical:
+        keys = list(required_keys(canonical).names)
+        return CompatResult(True, canonical, provider_of(canonical), keys, in_catalog=True)
     if provider not in litellm_providers():
         return CompatResult(
             False,
@@ -70,4 +100,7 @@ def check_compatibility(raw: str) -> CompatResult:
             provider,
             error="The model name after the provider is empty or malformed.",
         )
-    return CompatResult(True, model_id, provider, list(required_keys(model_id).names))
+    keys = list(required_keys(model_id).names)
+    return CompatResult(
+        True, model_id, provider, keys, suggestion=near_miss(model_id) if suggest else None
+    )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import cast
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
@@ -14,16 +20,58 @@ from django_htmx.http import push_url
 from accounts import services
 from accounts.forms import ModelIdForm
 from accounts.picker import picker_set, user_byok
-from catalog.models import CAPABILITIES
-from catalog.providers import PROVIDERS
-from catalog.search import SearchParams, parse_query, search_results
+from catalog.models import CAPABILITIES, CatalogModel, SyncRun
+from catalog.providers import get_provider
+from catalog.search import (
+    DEFAULT_LIMIT,
+    SearchParams,
+    SearchResult,
+    parse_query,
+    search_results,
+)
+from catalog.templatetags.catalog_tags import dom_id
 from catalog.validation import check_compatibility
 from orgs.access import active_membership
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/chat_models.html"
-PROVIDER_CHOICES = sorted(((p.slug, p.label) for p in PROVIDERS.values()), key=lambda c: c[1])
+PAGE_SIZE = DEFAULT_LIMIT
+MAX_PAGE = 10_000
+
+
+def provider_choices() -> list[tuple[str, str]]:
+    """(slug, "Label (count)") for each provider with active catalog models, sorted as a
+    person reads. One grouped query, cached until the next catalog sync."""
+    last_sync = (
+        SyncRun.objects.filter(kind=SyncRun.Kind.CATALOG, ok=True)
+        .order_by("-started_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+    def build() -> list[tuple[str, str]]:
+        counts = (
+            CatalogModel.objects.filter(is_active=True)
+            .values_list("provider")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        labelled = [(slug, get_provider(slug).label, n) for slug, n in counts]
+        labelled.sort(key=lambda c: (c[1].casefold(), c[0]))
+        return [(slug, f"{label} ({n:,})") for slug, label, n in labelled]
+
+    key = f"catalog:provider-choices:{last_sync}"
+    return cast(list[tuple[str, str]], cache.get_or_set(key, build, timeout=86_400))
+
+
+def _search(params: SearchParams, page: int) -> SearchResult:
+    return search_results(replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+
+
+def _page_number(data: QueryDict) -> int:
+    value = data.get("page", "")
+    return min(int(value), MAX_PAGE) if value.isdecimal() and int(value) > 0 else 1
 
 
 def _search_params(request: AuthedRequest) -> SearchParams:
@@ -38,19 +86,20 @@ def _search_params(request: AuthedRequest) -> SearchParams:
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     picker = picker_set(user=request.user, membership=active_membership(request))
     params = _search_params(request)
-    found = search_results(params)
+    page = _page_number(request.GET)
     return {
         "nav": "chat_models",
         "picker": picker,
         "byok": picker.byok,
         "params": params,
-        "results": found.models,
-        "search": found,
+        "results": _search(params, page),
         "enabled": set(picker.enabled_model_ids),
         "q": request.GET.get("q", ""),
         "provider": request.GET.get("provider", ""),
         "cap": request.GET.get("cap", ""),
-        "provider_choices": PROVIDER_CHOICES,
+        "first_url": _page_url(request.GET),
+        "more_url": _page_url(request.GET, page=page + 1),
+        "provider_choices": provider_choices,  # called only where the dropdown renders
         "capability_choices": CAPABILITIES,
         "add_url": reverse("accounts:add_model"),  # once, not once per result row
         **extra,
@@ -60,23 +109,28 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
 @require_GET
 @vary_on_headers("HX-Request")
 def page(request: AuthedRequest) -> HttpResponse:
-    context = _context(request)
-    if request.htmx and request.htmx.target == "results":
-        response = render(request, TEMPLATE + "#results", context)
+    target = request.htmx.target if request.htmx else None
+    if target == "results":
+        response = render(request, TEMPLATE + "#results", _context(request, oob=True))
         return push_url(response, _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
-    return render(request, TEMPLATE, context)
+    if target == "result-rows":  # "Show more": the next rows, appended
+        return render(request, TEMPLATE + "#more_results", _context(request, appended=True))
+    return render(request, TEMPLATE, _context(request))
 
 
-def _page_url(data: QueryDict) -> str:
-    query = {k: v for k in ("q", "provider", "cap", "offset") if (v := data.get(k, "").strip())}
+def _page_url(data: QueryDict, page: int = 1) -> str:
+    query = {k: v for k in ("q", "provider", "cap") if (v := data.get(k, "").strip())}
+    if page > 1:
+        query["page"] = str(page)
     url = reverse("accounts:chat_models")
     return f"{url}?{urlencode(query)}" if query else url
 
 
 def _after_change(
-    request: AuthedRequest, *, error: str = "", success: str = "", **extra: str
+    request: AuthedRequest, *, error: str = "", success: str = "", anchor: str = "", **extra: object
 ) -> HttpResponse:
-    """htmx re-renders "Your models" in place; without it, back to the page the form was on."""
+    """htmx re-renders "Your models" in place; without it, back to the page the form was on
+    (at `anchor`, so the next Tab continues from the changed row)."""
 
     def byok_fragment() -> HttpResponse:
         # Only what the partial renders: no platform list and no catalog search.
@@ -90,9 +144,8 @@ def _after_change(
         }
         return render(request, TEMPLATE + "#byok", context)
 
-    return fragment_or_redirect(
-        request, byok_fragment, _page_url(request.POST), error=error, success=success
-    )
+    to = _page_url(request.POST) + (f"#{anchor}" if anchor else "")
+    return fragment_or_redirect(request, byok_fragment, to, error=error, success=success)
 
 
 @require_POST
@@ -120,22 +173,47 @@ def remove_model(request: AuthedRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         return _after_change(request, error=exc.messages[0])
-    return _after_change(request, success=f"Removed {model_id}.", removed=model_id)
+    return _after_change(request, success=f"Removed {model_id}.", removed=[model_id])
 
 
 @require_POST
 def reset_models(request: AuthedRequest) -> HttpResponse:
+    # Read first: the search results turn these back into Add buttons.
+    model_ids = list(request.user.enabled_models.values_list("model_id", flat=True))
     try:
         count = services.reset_models(user=request.user, membership=active_membership(request))
     except ValidationError as exc:
         return _after_change(request, error=exc.messages[0])
-    return _after_change(request, success=f"Reset to defaults: removed {count} models.")
+    success = ngettext(
+        "Reset to defaults: removed %(count)d model.",
+        "Reset to defaults: removed %(count)d models.",
+        count,
+    ) % {"count": count}
+    return _after_change(request, success=success, removed=model_ids)
+
+
+@require_POST
+def move_model(request: AuthedRequest) -> HttpResponse:
+    model_id = request.POST.get("model_id", "")[:1000]
+    direction = request.POST.get("direction", "")
+    try:
+        services.move_model(user=request.user, model_id=model_id, direction=direction)
+    except ValidationError as exc:
+        return _after_change(request, error=exc.messages[0])
+    return _after_change(
+        request,
+        success=f"Moved {model_id} {direction}.",
+        anchor=f"byok-row-{dom_id(model_id)}",
+        moved=model_id,
+        direction=direction,
+    )
 
 
 @require_POST
 def check_model(request: AuthedRequest) -> HttpResponse:
-    """LiteLLM compatibility check for an id that is not in the catalog."""
-    result = check_compatibility(request.POST.get("model_id", "")[:1000])
+    """Catalog lookup, then the LiteLLM compatibility check, for an id typed by hand."""
+    result = check_compatibility(request.POST.get("model_id", "")[:1000], suggest=True)
     if request.htmx:
-        return render(request, TEMPLATE + "#compat", {"compat": result})
+        context = {"compat": result, "add_url": reverse("accounts:add_model")}
+        return render(request, TEMPLATE + "#compat", context)
     return render(request, TEMPLATE, _context(request, compat=result))

@@ -1,10 +1,14 @@
-"""Formatting for model tables: token counts, prices, capability labels, DOM ids."""
+"""Formatting for model tables: token counts, prices, capability labels, ids, DOM ids."""
 
 from __future__ import annotations
 
 import hashlib
+import re
+from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import CAPABILITIES
 
@@ -23,13 +27,23 @@ def tokens(value: int | None) -> str:
     return str(value)
 
 
-@register.filter
-def price(value: float | None) -> str:
+def _dollars(value: float | None) -> str:
+    """3.0 -> "$3", 2.5 -> "$2.50", 0.075 -> "$0.075"."""
     if value is None:
         return "—"
-    if value == 0:
-        return "free"
-    return f"${value:,.2f}" if value >= 0.1 else f"${value:.3f}".rstrip("0")
+    whole, _, cents = f"{value:,.6f}".rstrip("0").partition(".")
+    return f"${whole}.{cents.ljust(2, '0')}" if cents else f"${whole}"
+
+
+@register.filter
+def prices(model: Any) -> str:
+    """Input / output price per 1M tokens, the one format of every model table: "$3 / $15"."""
+    cost_input, cost_output = model.cost_input, model.cost_output
+    if cost_input is None and cost_output is None:
+        return "—"
+    if cost_input == 0 and cost_output == 0:
+        return "Free"
+    return f"{_dollars(cost_input)} / {_dollars(cost_output)}"
 
 
 @register.filter
@@ -41,3 +55,10 @@ def cap_label(name: str) -> str:
 def dom_id(model_id: str) -> str:
     """A stable, collision-safe element id for a model id (which holds / . : characters)."""
     return "m-" + hashlib.blake2s(model_id.encode(), digest_size=6).hexdigest()
+
+
+@register.filter
+def wrap_id(model_id: str) -> SafeString:
+    """The id with a line-break opportunity after each / and -, so a narrow column wraps it
+    between its parts ("anthropic/ claude- opus-") and never inside one."""
+    return mark_safe(re.sub(r"([/-])", r"\1<wbr>", escape(model_id)))

@@ -40,7 +40,7 @@ def test_a_failing_proxy_never_holds_the_page_and_the_last_list_stays(
     client, contributor, proxied, settings, failure
 ):
     client.force_login(contributor)
-    html = client.get("/settings/chat-models/").content.decode()
+    html = client.get("/settings/chat-models/").content.decode().replace("<wbr>", "")
     assert "dn/gpt-5.2" in html and "may be out of date" not in html
 
     if failure == "hung":
@@ -53,7 +53,7 @@ def test_a_failing_proxy_never_holds_the_page_and_the_last_list_stays(
         settings.LITELLM_PROXY_URL = "http://127.0.0.1:9"  # discard port: refused
     cache.delete(platform.FRESH_KEY)  # the TTL has passed
     started = time.monotonic()
-    html = client.get("/settings/chat-models/").content.decode()
+    html = client.get("/settings/chat-models/").content.decode().replace("<wbr>", "")
     assert time.monotonic() - started < 2.5
     assert "dn/gpt-5.2" in html and "dn/claude-opus-4-6" in html
     assert "This list may be out of date" in html and "Last updated" in html

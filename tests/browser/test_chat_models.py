@@ -17,12 +17,12 @@ def test_add_opus_save_its_key_remove_and_reset(demo, page):
     page.fill("#q", "opus 4.5")
     page.wait_for_url("**/settings/chat-models/?q=opus+4.5*")  # the search lives in the URL
     found = len(search_catalog(parse_query("opus 4.5")))
-    expect(page.locator("#results")).to_contain_text(f"{found} results")
+    expect(page.locator("#results-status")).to_have_text(f"{found} results")
     page.get_by_role("button", name=f"Add {OPUS}", exact=True).click()
 
     byok = page.locator("#byok")
     expect(byok.get_by_text(OPUS, exact=True)).to_be_visible()
-    expect(byok.get_by_text("Needs ANTHROPIC_API_KEY")).to_be_visible()
+    expect(byok.get_by_text("Not in Secrets")).to_be_visible()
     expect(
         byok.get_by_text("Set ANTHROPIC_API_KEY in the shell where you run the TUI")
     ).to_be_visible()
