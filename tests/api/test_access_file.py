@@ -234,6 +234,7 @@ def test_export_queries_are_constant(people, org, django_assert_num_queries):
     from tests.orgs.test_members_scale import add_members
 
     client = ApiClient(people)
+    client.get(EXPORT)  # the key's first use records it: a write the second call skips
     with django_assert_num_queries(3):
         client.get(EXPORT)
     add_members(org, 60)
