@@ -201,9 +201,8 @@ def test_duplicate_email_is_refused(people, platform_models):
 def test_a_model_no_longer_deployed_may_stay_in_that_members_list(people, platform_models):
     platform_models[0].is_active = False
     platform_models[0].save()
-    rows = [
-        {"email": "restricted@example.com", "allowed_model_ids": ["dn/claude-opus-4-6", "dn/gpt-5.2"]}
-    ]
+    kept = ["dn/claude-opus-4-6", "dn/gpt-5.2"]
+    rows = [{"email": "restricted@example.com", "allowed_model_ids": kept}]
     response = import_json(ApiClient(people), rows, dry_run="false")
     assert response.status_code == 200, response.content
     other = [{"email": "member@example.com", "allowed_model_ids": ["dn/claude-opus-4-6"]}]

@@ -41,7 +41,8 @@ def test_import_previews_the_diff_and_confirm_applies_it(
     client.force_login(owner)
     text = (
         HEADER
-        + "member@example.com,contributor,dn/gpt-5.2\nrestricted@example.com,contributor,dn/claude-opus-4-6\n"
+        + "member@example.com,contributor,dn/gpt-5.2\n"
+        + "restricted@example.com,contributor,dn/claude-opus-4-6\n"
     )
     html = upload(client, text, HTTP_HX_REQUEST="true")
     assert "Import preview: nothing is saved yet" in html and "Changes for 1 member" in html
