@@ -305,7 +305,7 @@ def measure_http(db_url: str, repeats: int) -> dict:
             try:
                 requests.get(base + "/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # still booting
                 time.sleep(0.2)
         session = requests.Session()
         login = session.get(base + "/accounts/login/")

@@ -9,6 +9,7 @@ a member with a list appends it; disallowing one for a member with every platfor
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -100,8 +101,8 @@ def describe(allowed: list[str] | None) -> str:
     return ", ".join(allowed) if allowed else "No platform models"
 
 
-def _allows(allowed: list[str] | None, model_id: str) -> bool:
-    return allowed is None or model_id in allowed
+def _usable(allowed: list[str] | None, deployed: set[str]) -> set[str]:
+    return set(deployed) if allowed is None else deployed.intersection(allowed)
 
 
 @dataclass
@@ -116,18 +117,17 @@ class Preview:
     @property
     def effects(self) -> list[str]:
         """Per model: "12 members gain dn/gpt-5.2; 3 members lose it"."""
+        everything = set(self.deployed)
+        gains: Counter[str] = Counter()
+        losses: Counter[str] = Counter()
+        for member, after in self.changes:
+            before = _usable(member.allowed_model_ids, everything)
+            now = _usable(after, everything)
+            gains.update(now - before)
+            losses.update(before - now)
         lines = []
         for model_id in self.deployed:
-            gain = sum(
-                1
-                for m, after in self.changes
-                if _allows(after, model_id) and not _allows(m.allowed_model_ids, model_id)
-            )
-            lose = sum(
-                1
-                for m, after in self.changes
-                if _allows(m.allowed_model_ids, model_id) and not _allows(after, model_id)
-            )
+            gain, lose = gains[model_id], losses[model_id]
             parts = [_does(gain, "gains", "gain", model_id)] if gain else []
             if lose:
                 parts.append(_does(lose, "loses", "lose", "it" if gain else model_id))
