@@ -142,6 +142,12 @@ def test_search_filters_the_rows(client, owner, contributor, restricted, platfor
     client.force_login(owner)
     html = client.get(PAGE, {"q": "restr"}).content.decode()
     assert "restricted@example.com" in html and "member@example.com" not in html
+    fragment = client.get(
+        PAGE, {"q": "restr"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="matrix-list"
+    )
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="matrix-list">') and "<h1>" not in html
+    assert f'value="{restricted.pk} dn/gpt-5.2" form="matrix-cells"' in html
 
 
 def preview(client, **data):
