@@ -239,3 +239,28 @@ def test_export_queries_are_constant(people, org, django_assert_num_queries):
     add_members(org, 60)
     with django_assert_num_queries(3):
         client.get(EXPORT)
+
+
+def test_a_member_changed_while_importing_refuses_everything(people, platform_models, monkeypatch):
+    from django.db.models import F
+
+    from orgs import access_io
+
+    real_plan = access_io.plan
+
+    def plan_then_someone_edits(org, rows):
+        result = real_plan(org, rows)
+        Membership.objects.filter(user__email="reader@example.com").update(
+            access_version=F("access_version") + 1
+        )
+        return result
+
+    monkeypatch.setattr(access_io, "plan", plan_then_someone_edits)
+    rows = [
+        {"email": "member@example.com", "allowed_model_ids": []},
+        {"email": "reader@example.com", "allowed_model_ids": None},
+    ]
+    body = assert_envelope(import_json(ApiClient(people), rows, dry_run="false"), 409)
+    assert "reader@example.com" in body["detail"]
+    assert access("member@example.com") is None and access("reader@example.com") == []
+    assert ModelAccessEvent.objects.count() == 0
