@@ -126,7 +126,7 @@ def cells_of(html: str, email: str) -> list[str]:
 
 
 def test_cells_say_all_listed_or_no_and_fixed_rows_have_no_controls(
-    client, owner, contributor, restricted, platform_models
+    client, owner, co_owner, contributor, restricted, platform_models
 ):
     client.force_login(owner)
     html = client.get(PAGE).content.decode()
@@ -134,8 +134,11 @@ def test_cells_say_all_listed_or_no_and_fixed_rows_have_no_controls(
     assert cells_of(html, "restricted@example.com") == ["Listed", "No", "No"]
     assert cells_of(html, "owner@example.com") == ["All", "All", "All"]
     assert f'value="{restricted.pk} dn/claude-opus-4-6" form="matrix-cells"' in html
-    assert f'value="{owner.pk} dn/' not in html  # the owner's (and your own) row is fixed
-    assert f'aria-label="Select {owner.email}"' not in html
+    assert cells_of(html, "co@example.com") == ["All", "All", "All"]
+    assert '<span aria-hidden="true">✓</span> All' in html  # an icon besides the colour
+    for fixed in (owner, co_owner):  # your own row, and any owner's
+        assert f'value="{fixed.pk} dn/' not in html
+        assert f'aria-label="Select {fixed.email}"' not in html
 
 
 def test_search_filters_the_rows(client, owner, contributor, restricted, platform_models):
