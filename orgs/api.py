@@ -6,18 +6,21 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Field, HeaderEx, P, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
-from orgs import services
+from orgs import access_io, services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
 from settings_app.etags import if_match_tags
+from settings_app.middleware import error_body
+from settings_app.openapi import ApiError
 from settings_app.types import AuthedRequest
 
 router = Router(tags=["organizations"])
@@ -175,3 +178,110 @@ def put_member(request: AuthedRequest, slug: str, user_id: UUID, body: MemberUpd
             )
     member.refresh_from_db()
     return MemberOut.from_membership(member)
+
+
+# Model access as a file: see orgs/access_io.py for the formats.
+
+ACCESS_ROW_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "email": {"type": "string"},
+        "role": {"type": "string"},
+        "allowed_model_ids": {
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]
+        },
+    },
+    "required": ["email", "allowed_model_ids"],
+}
+ACCESS_FILE_SCHEMA = {
+    "type": "object",
+    "properties": {"members": {"type": "array", "items": ACCESS_ROW_SCHEMA}},
+    "required": ["members"],
+}
+ACCESS_FILE_CONTENT = {
+    "application/json": {"schema": ACCESS_FILE_SCHEMA},
+    "text/csv": {"schema": {"type": "string"}},
+}
+
+
+class ExportQuery(Schema):
+    format: Literal["json", "csv"] = "json"
+
+
+class ImportQuery(Schema):
+    dry_run: bool = Field(True, description="true (the default): only say what would change")
+
+
+class AccessChange(Schema):
+    email: str
+    before: list[str] | None
+    after: list[str] | None
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    applied: int = Field(description="How many members' access was changed (0 on a dry run)")
+    changes: list[AccessChange]
+
+
+def _refused(errors: list[dict[str, Any]]) -> JsonResponse:
+    """422 naming every bad row; each error also carries the envelope's loc and msg."""
+    detail = (
+        f"{len(errors)} row{'s' if len(errors) != 1 else ''} refused: nothing was applied. "
+        "Fix them and import again."
+    )
+    items = [{"loc": ["body", e["row"]], "msg": e["error"], **e} for e in errors]
+    return JsonResponse(error_body(422, detail, items), status=422)
+
+
+@router.get(
+    "/org/{slug}/model-access/export",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Every member's model access: JSON, or CSV with the columns "
+                "email,role,allowed_model_ids (`*` = all platform models, empty = none, "
+                "else ids separated by spaces).",
+                "content": ACCESS_FILE_CONTENT,
+            }
+        }
+    },
+)
+def export_model_access(request: AuthedRequest, slug: str, params: Query[ExportQuery]):
+    me = get_owner_membership(request, slug)
+    return access_io.file_response(me.org, params.format)
+
+
+@router.post(
+    "/org/{slug}/model-access/import",
+    response={200: ImportOut, 409: ApiError},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The export's format, chosen by Content-Type: application/json or "
+            "text/csv. Members the file doesn't name keep their access; roles aren't changed.",
+            "content": ACCESS_FILE_CONTENT,
+        }
+    },
+)
+def import_model_access(request: AuthedRequest, slug: str, params: Query[ImportQuery]):
+    me = get_owner_membership(request, slug)
+    content_type = (request.content_type or "").lower()
+    body = request.read(access_io.MAX_BYTES + 1)
+    if len(body) > access_io.MAX_BYTES:
+        raise HttpError(413, f"The file is too large: at most {access_io.MAX_BYTES} bytes.")
+    try:
+        result = access_io.plan(
+            me.org, access_io.parse(body, "csv" if content_type == "text/csv" else "json")
+        )
+    except access_io.FileError as exc:
+        raise DjangoValidationError(str(exc)) from None
+    if result.errors:
+        return _refused(result.errors)
+    applied = 0
+    if not params.dry_run:
+        try:
+            applied = access_io.apply(me.org, result, actor=request.user)
+        except access_io.ImportConflict as exc:
+            raise HttpError(409, str(exc)) from None
+    return 200, {"dry_run": params.dry_run, "applied": applied, "changes": result.diff}

@@ -161,6 +161,7 @@ class ModelAccessEvent(models.Model):
         WEB = "web", "Web"
         API = "api", "API"
         ADMIN = "admin", "Admin"
+        IMPORT = "import", "Import"
 
     class Kind(models.TextChoices):
         ACCESS = "access", "Model access"

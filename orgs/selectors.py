@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
@@ -15,10 +15,15 @@ QUERY_MAX_LENGTH = 200
 
 def member_page(me: Membership, query: str, page: str | int) -> Page:
     """One page of the caller's org members, searched by email or name."""
+    return Paginator(members_matching(me, query), PER_PAGE).get_page(page)
+
+
+def members_matching(me: Membership, query: str) -> QuerySet[Membership]:
+    """The caller's org members whose email or name contains `query`, by email."""
     members = Membership.objects.filter(org=me.org).select_related("user").order_by("user__email")
     if query:
         members = members.filter(Q(user__email__icontains=query) | Q(user__name__icontains=query))
-    return Paginator(members, PER_PAGE).get_page(page)
+    return members
 
 
 def ids_of(models: list[PlatformModel]) -> frozenset[str]:

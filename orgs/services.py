@@ -250,3 +250,43 @@ def remove_member(*, membership: Membership, actor: User | None, via: str) -> No
             via=via,
         )
         membership.delete()
+
+
+def set_many_model_access(
+    *,
+    org: Organization,
+    wanted: Mapping[UUID, tuple[int, list[str] | None]],
+    actor: User | None,
+    via: str,
+) -> BulkResult:
+    """Give each member its own allowlist in one transaction: user id -> (the access version
+    the caller saw, the new allowlist). Owners and the actor are skipped; members whose access
+    changed since it was read are left alone and reported in `stale`. Each list may name
+    deployed models and, as `clean_allowlist` allows, ids already in that member's list."""
+    named = {i for _, allowed in wanted.values() for i in allowed or []}
+    deployed = set(
+        PlatformModel.objects.filter(model_id__in=named, is_active=True).values_list(
+            "model_id", flat=True
+        )
+    )
+    result = BulkResult()
+    with transaction.atomic():
+        members = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .filter(org=org, user_id__in=list(wanted))
+            .order_by("pk")
+        )
+        for locked in members:
+            version, allowed = wanted[locked.user_id]
+            if locked.role == Role.OWNER or (actor is not None and locked.user_id == actor.pk):
+                result.skipped += 1
+            elif locked.access_version != version:
+                result.stale.append(locked.user.email)
+            else:
+                unknown = set(allowed or []) - deployed - set(locked.allowed_model_ids or [])
+                if unknown or len(allowed or []) > MAX_ALLOWLIST:
+                    clean_allowlist(allowed, keep=locked.allowed_model_ids)  # raises its message
+                if _apply_access(locked, allowed, actor=actor, via=via):
+                    result.changed += 1
+    return result

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
-from orgs.views import audit, members, model_access, switch
+from orgs.views import access_file, audit, matrix, members, model_access, switch
 
 app_name = "orgs"
 urlpatterns = [
@@ -19,4 +19,18 @@ urlpatterns = [
     path("<slug:slug>/members/<uuid:user_id>/role/", members.change_role, name="change_role"),
     path("<slug:slug>/members/<uuid:user_id>/remove/", members.remove_member, name="remove_member"),
     path("<slug:slug>/audit/", audit.page, name="audit"),
+]
+
+# The members × models matrix and model access as a file.
+urlpatterns += [
+    path("<slug:slug>/access/", matrix.page, name="access_matrix"),
+    path("<slug:slug>/access/preview/", matrix.preview_change, name="access_preview"),
+    path("<slug:slug>/access/apply/", matrix.apply_change, name="access_apply"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/access/export\.(?P<fmt>json|csv)$",
+        access_file.export,
+        name="access_export",
+    ),
+    path("<slug:slug>/access/import/", access_file.import_preview, name="access_import"),
+    path("<slug:slug>/access/import/apply/", access_file.import_apply, name="access_import_apply"),
 ]

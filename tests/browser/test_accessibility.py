@@ -90,6 +90,14 @@ def access_editor(page, url):
     expect(editor.get_by_label("GPT-5.2")).to_be_checked()
 
 
+def access_matrix_preview(page, url):
+    page.goto(f"{url}/orgs/acme/access/")
+    page.get_by_label(f"Select {RESTRICTED}").check()
+    page.get_by_label("Model", exact=True).select_option("dn/gemini-3-pro")
+    page.get_by_role("button", name="Allow model…", exact=True).click()
+    expect(page.get_by_role("heading", name="Preview: nothing is saved yet")).to_be_focused()
+
+
 def membership_change_form(page, url):
     pk = Membership.objects.get(user__email=RESTRICTED).pk
     page.goto(f"{url}/admin/orgs/membership/{pk}/change/")
@@ -115,6 +123,8 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("members-access-editor", OWNER, access_editor),
     ("members-contributor", MEMBER, goto("/orgs/acme/members/")),
     ("audit-log", OWNER, goto("/orgs/acme/audit/")),
+    ("access-matrix", OWNER, goto("/orgs/acme/access/")),
+    ("access-matrix-preview", OWNER, access_matrix_preview),
     ("error-403", READER, goto("/orgs/acme/audit/")),
     ("error-404", MEMBER, goto("/orgs/globex/members/")),
     ("error-405", MEMBER, goto("/settings/chat-models/add/")),
