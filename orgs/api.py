@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
-from orgs import services
+from orgs import invitations, services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
@@ -175,3 +175,42 @@ def put_member(request: AuthedRequest, slug: str, user_id: UUID, body: MemberUpd
             )
     member.refresh_from_db()
     return MemberOut.from_membership(member)
+
+
+class OrgOut(Schema):
+    slug: str
+    name: str
+    default_allowed_model_ids: list[str] | None
+
+
+class OrgUpdateIn(Schema):
+    default_allowed_model_ids: list[str] | None = Field(
+        ...,
+        max_length=services.MAX_ALLOWLIST * 2,
+        description="Model access for people who join: null = all, [] = none, a list = those",
+    )
+
+
+def _org_out(org) -> dict:
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "default_allowed_model_ids": org.default_allowed_model_ids,
+    }
+
+
+@router.get("/org/{slug}", response=OrgOut)
+def get_org(request: AuthedRequest, slug: str):
+    return _org_out(get_membership(request, slug).org)
+
+
+@router.put("/org/{slug}", response=OrgOut)
+def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
+    me = get_owner_membership(request, slug)
+    org = invitations.set_default_access(
+        org=me.org,
+        allowed_model_ids=body.default_allowed_model_ids,
+        actor=request.user,
+        via=VIA,
+    )
+    return _org_out(org)

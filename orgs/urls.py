@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from orgs.views import audit, members, model_access, switch
+from orgs.views import audit, invitations, members, model_access, org_settings, switch
 
 app_name = "orgs"
 urlpatterns = [
@@ -19,4 +19,10 @@ urlpatterns = [
     path("<slug:slug>/members/<uuid:user_id>/role/", members.change_role, name="change_role"),
     path("<slug:slug>/members/<uuid:user_id>/remove/", members.remove_member, name="remove_member"),
     path("<slug:slug>/audit/", audit.page, name="audit"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        invitations.revoke,
+        name="revoke_invitation",
+    ),
+    path("<slug:slug>/settings/", org_settings.page, name="org_settings"),
 ]
