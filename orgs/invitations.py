@@ -211,17 +211,17 @@ def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User
     return locked
 
 
-def remember_pending(request: HttpRequest, user: User) -> None:
+def remember_pending(request: HttpRequest, pending: list[Invitation]) -> None:
     """Keep what the settings shell's invitation notice shows in the session, so pages show
     it without a query: filled at login, refreshed by the invitation pages."""
-    request.session[SESSION_KEY] = [
-        {"org": i.org.name, "token": i.token} for i in pending_for(user.email)[:20]
-    ]
+    notice = [{"org": i.org.name, "token": i.token} for i in pending[:20]]
+    if request.session.get(SESSION_KEY) != notice:  # saving the session costs a write
+        request.session[SESSION_KEY] = notice
 
 
 def _on_login(sender, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        remember_pending(request, user)
+        remember_pending(request, list(pending_for(user.email)))
 
 
 user_logged_in.connect(_on_login, dispatch_uid="orgs.invitations.remember_pending")

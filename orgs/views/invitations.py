@@ -23,7 +23,7 @@ LIST_URL = "invitations:list"
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
     pending = list(invitations.pending_for(request.user.email))
-    invitations.remember_pending(request, request.user)
+    invitations.remember_pending(request, pending)
     return render(request, "orgs/invitations.html", {"nav": "invitations", "pending": pending})
 
 
@@ -50,7 +50,7 @@ def accept(request: AuthedRequest, token: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect(reverse("invitations:detail", args=[invitation.token]))
-    invitations.remember_pending(request, request.user)
+    invitations.remember_pending(request, list(invitations.pending_for(request.user.email)))
     request.session[SESSION_KEY] = membership.org.slug  # the org just joined becomes active
     messages.success(request, f"You joined {membership.org.name} as {membership.role_phrase}.")
     return redirect(reverse("accounts:chat_models"))
@@ -64,7 +64,7 @@ def decline(request: AuthedRequest, token: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect(reverse("invitations:detail", args=[invitation.token]))
-    invitations.remember_pending(request, request.user)
+    invitations.remember_pending(request, list(invitations.pending_for(request.user.email)))
     messages.success(request, f"You declined the invitation to {invitation.org.name}.")
     return redirect(reverse(LIST_URL))
 
