@@ -59,10 +59,10 @@ def invite(
     now = now or timezone.now()
     expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
     with transaction.atomic():
-        Organization.objects.select_for_update().filter(pk=org.pk).first()  # one invite at a time
         if Membership.objects.filter(org=org, user__email__iexact=email).exists():
             raise ValidationError(f"{email} is already a member.", code="duplicate")
-        invitation, created = Invitation.objects.update_or_create(
+        # The one-pending-invitation constraint makes a racing second invite update the first.
+        invitation, _ = Invitation.objects.update_or_create(
             org=org,
             email=email,
             status=Status.PENDING,

@@ -170,3 +170,15 @@ def test_audit_and_settings_query_counts_are_constant(
         assert client.get("/orgs/acme/audit/").status_code == 200
     with django_assert_num_queries(4):
         assert client.get(URL).status_code == 200
+
+
+def test_a_model_added_in_admin_is_dated(rf, staff):
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[PlatformModel]
+    model = PlatformModel(model_id="dn/by-hand")
+    model_admin.save_model(rf.post("/"), model, form=None, change=False)
+    assert model.first_seen_at is not None and model.is_new()
+    model.first_seen_at = None
+    model_admin.save_model(rf.post("/"), model, form=None, change=True)
+    assert PlatformModel.objects.get(model_id="dn/by-hand").first_seen_at is None
