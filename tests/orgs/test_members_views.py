@@ -37,7 +37,7 @@ def test_readers_get_no_editor_or_owner_forms(client, reader, restricted):
     client.force_login(reader)
     html = client.get("/orgs/acme/members/").content.decode()
     assert "Model access for" not in html
-    assert "Add a member" not in html and 'id="bulk-form"' not in html
+    assert "Invite a member" not in html and 'id="bulk-form"' not in html
 
 
 def test_owners_get_an_editor_for_others_only(client, owner, restricted):
