@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Field, HeaderEx, P, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
@@ -214,3 +216,50 @@ def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
         via=VIA,
     )
     return _org_out(org)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationIn(Schema):
+    email: str = Field(..., max_length=254)
+    role: Literal["owner", "contributor", "reader"] = "contributor"
+
+
+def _invitation_out(invitation) -> dict:
+    return {
+        "id": invitation.pk,
+        "email": invitation.email,
+        "role": invitation.role,
+        "status": invitation.status,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+    }
+
+
+@router.get("/org/{slug}/invitations", response=list[InvitationOut])
+def list_invitations(request: AuthedRequest, slug: str):
+    me = get_owner_membership(request, slug)
+    return [_invitation_out(i) for i in invitations.org_pending(me.org)]
+
+
+@router.post("/org/{slug}/invitations", response={201: InvitationOut})
+def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
+    """Invite an email; the answer is the same whether or not an account uses it."""
+    me = get_owner_membership(request, slug)
+    validate_email(body.email.strip())
+    invitation = invitations.invite(
+        org=me.org,
+        email=body.email,
+        role=body.role,
+        actor=request.user,
+        via=VIA,
+        link=request.build_absolute_uri(reverse("invitations:list")),
+    )
+    return 201, _invitation_out(invitation)
