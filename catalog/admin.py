@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 
 from catalog.models import CatalogModel, PlatformModel, SyncRun
 
@@ -67,6 +68,11 @@ class PlatformModelAdmin(LabelledListEditableAdmin):
     list_filter = ["is_active", "supports_vision", "supports_reasoning"]
     search_fields = ["model_id", "display_name", "litellm_model"]
     list_editable = ["position", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.first_seen_at = obj.first_seen_at or timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SyncRun)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.db.models.functions import Length
+from django.utils import timezone
+
+# How long a newly deployed platform model is marked "New" in the access editors.
+NEW_FOR = timedelta(days=14)
 
 # Capability name -> label. Each name has a `supports_<name>` field on ModelSpecs (and in
 # LiteLLM's model data); the order is the display order.
@@ -106,6 +112,12 @@ class PlatformModel(ModelSpecs):
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True, help_text="Deployed right now")
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="First deployed (empty: before this was recorded)"
+    )
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it stopped being deployed (empty while deployed)"
+    )
 
     class Meta:
         ordering = ["position", "model_id"]
@@ -117,6 +129,16 @@ class PlatformModel(ModelSpecs):
 
     def __str__(self) -> str:
         return self.model_id
+
+    def is_new(self, now: datetime | None = None) -> bool:
+        """Deployed in the last NEW_FOR: editors mark it so owners notice it is on no list."""
+        if self.first_seen_at is None:
+            return False
+        return (now or timezone.now()) - self.first_seen_at < NEW_FOR
+
+    @property
+    def new(self) -> bool:
+        return self.is_new()
 
 
 class SyncRun(models.Model):

@@ -150,7 +150,7 @@ def store_deployed(rows: list[dict[str, Any]]) -> SyncRun:
             values = {**row, "position": position, "is_active": True}
             model = existing.get(row["model_id"])
             if model is None:
-                model = PlatformModel(**values)
+                model = PlatformModel(**values, first_seen_at=now)
                 run.created += 1
             elif any(getattr(model, key) != value for key, value in values.items()):
                 for key, value in values.items():
@@ -160,12 +160,13 @@ def store_deployed(rows: list[dict[str, Any]]) -> SyncRun:
                 run.unchanged += 1
             model.display_name = model.display_name or display_name(row["model_id"])
             model.last_seen_at = now
+            model.retired_at = None  # deployed again
             model.save()
         deployed = {row["model_id"] for row in rows}
         run.retired = (
             PlatformModel.objects.filter(is_active=True)
             .exclude(model_id__in=deployed)
-            .update(is_active=False)
+            .update(is_active=False, retired_at=now)
         )
         run.ok, run.finished_at = True, timezone.now()
         run.save()

@@ -7,14 +7,16 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from ninja import Field, HeaderEx, P, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
-from orgs import access_io, services
+from orgs import access_io, invitations, services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
@@ -285,3 +287,89 @@ def import_model_access(request: AuthedRequest, slug: str, params: Query[ImportQ
         except access_io.ImportConflict as exc:
             raise HttpError(409, str(exc)) from None
     return 200, {"dry_run": params.dry_run, "applied": applied, "changes": result.diff}
+
+
+class OrgOut(Schema):
+    slug: str
+    name: str
+    default_allowed_model_ids: list[str] | None
+
+
+class OrgUpdateIn(Schema):
+    default_allowed_model_ids: list[str] | None = Field(
+        ...,
+        max_length=services.MAX_ALLOWLIST * 2,
+        description="Model access for people who join: null = all, [] = none, a list = those",
+    )
+
+
+def _org_out(org) -> dict:
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "default_allowed_model_ids": org.default_allowed_model_ids,
+    }
+
+
+@router.get("/org/{slug}", response=OrgOut)
+def get_org(request: AuthedRequest, slug: str):
+    return _org_out(get_membership(request, slug).org)
+
+
+@router.put("/org/{slug}", response=OrgOut)
+def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
+    me = get_owner_membership(request, slug)
+    org = invitations.set_default_access(
+        org=me.org,
+        allowed_model_ids=body.default_allowed_model_ids,
+        actor=request.user,
+        via=VIA,
+    )
+    return _org_out(org)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationIn(Schema):
+    email: str = Field(..., max_length=254)
+    role: Literal["owner", "contributor", "reader"] = "contributor"
+
+
+def _invitation_out(invitation) -> dict:
+    return {
+        "id": invitation.pk,
+        "email": invitation.email,
+        "role": invitation.role,
+        "status": invitation.status,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+    }
+
+
+@router.get("/org/{slug}/invitations", response=list[InvitationOut])
+def list_invitations(request: AuthedRequest, slug: str):
+    me = get_owner_membership(request, slug)
+    return [_invitation_out(i) for i in invitations.org_pending(me.org)]
+
+
+@router.post("/org/{slug}/invitations", response={201: InvitationOut})
+def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
+    """Invite an email; the answer is the same whether or not an account uses it."""
+    me = get_owner_membership(request, slug)
+    validate_email(body.email.strip())
+    invitation = invitations.invite(
+        org=me.org,
+        email=body.email,
+        role=body.role,
+        actor=request.user,
+        via=VIA,
+        link=request.build_absolute_uri(reverse("invitations:list")),
+    )
+    return 201, _invitation_out(invitation)

@@ -49,7 +49,7 @@ class AddMemberForm(forms.Form):
     email = forms.EmailField(
         max_length=User._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"placeholder": "someone@example.com"}),
-        error_messages={"required": "Enter the email of an existing user."},
+        error_messages={"required": "Enter the email of the person to invite."},
     )
     role = RoleField(initial=Role.CONTRIBUTOR)
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 
@@ -12,6 +15,12 @@ class Organization(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    default_allowed_model_ids = models.JSONField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text="Model access given to people who join: null = all platform models, [] = none.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -168,6 +177,11 @@ class ModelAccessEvent(models.Model):
         ROLE = "role", "Role"
         ADDED = "added", "Member added"
         REMOVED = "removed", "Member removed"
+        INVITED = "invited", "Invited"
+        JOINED = "joined", "Joined"
+        UNINVITED = "uninvited", "Invitation revoked"
+        DECLINED = "declined", "Invitation declined"
+        DEFAULT_ACCESS = "default_access", "Default access"
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="access_events")
     actor = models.ForeignKey(
@@ -191,7 +205,7 @@ class ModelAccessEvent(models.Model):
         return f"{self.get_kind_display()} of {self.member_email} via {self.via}"
 
     def _describe(self, value) -> str:
-        if self.kind == self.Kind.ACCESS:
+        if self.kind in (self.Kind.ACCESS, self.Kind.DEFAULT_ACCESS):
             return access_summary(value) + (f" ({', '.join(value)})" if value else "")
         return "—" if value is None else str(value)
 
@@ -202,3 +216,53 @@ class ModelAccessEvent(models.Model):
     @property
     def after_text(self) -> str:
         return self._describe(self.after)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an org, sent to an email whether or not an account
+    uses it; only accepting it creates the membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="Stored lower-case; matched to accounts ignoring case")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CONTRIBUTOR)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "org",
+                "email",
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["email", "status"], name="invitation_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.org} ({self.status})"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def role_phrase(self) -> str:
+        label = self.get_role_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"

@@ -211,32 +211,6 @@ def set_role(*, membership: Membership, role: str, actor: User | None, via: str)
     return locked
 
 
-def add_member(
-    *, org: Organization, email: str, role: str, actor: User | None, via: str
-) -> Membership:
-    email = (email or "").strip().lower()
-    if role not in Role.values:
-        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        raise ValidationError(
-            f"No account uses {email[:254]}. Ask them to sign up first.", code="unknown_user"
-        )
-    with transaction.atomic():
-        if Membership.objects.filter(org=org, user=user).exists():
-            raise ValidationError(f"{user.email} is already a member.", code="duplicate")
-        membership = Membership.objects.create(org=org, user=user, role=role, invited_by=actor)
-        record_event(
-            membership=membership,
-            actor=actor,
-            kind=ModelAccessEvent.Kind.ADDED,
-            before=None,
-            after=role,
-            via=via,
-        )
-    return membership
-
-
 def remove_member(*, membership: Membership, actor: User | None, via: str) -> None:
     with transaction.atomic():
         _lock_owners(membership.org)

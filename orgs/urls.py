@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from orgs.views import access_file, audit, matrix, members, model_access, switch
+from orgs.views import (
+    access_file,
+    audit,
+    invitations,
+    matrix,
+    members,
+    model_access,
+    org_settings,
+    switch,
+)
 
 app_name = "orgs"
 urlpatterns = [
@@ -19,6 +28,12 @@ urlpatterns = [
     path("<slug:slug>/members/<uuid:user_id>/role/", members.change_role, name="change_role"),
     path("<slug:slug>/members/<uuid:user_id>/remove/", members.remove_member, name="remove_member"),
     path("<slug:slug>/audit/", audit.page, name="audit"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        invitations.revoke,
+        name="revoke_invitation",
+    ),
+    path("<slug:slug>/settings/", org_settings.page, name="org_settings"),
 ]
 
 # The members × models matrix and model access as a file.

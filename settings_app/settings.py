@@ -6,6 +6,7 @@ import base64
 import hashlib
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -217,6 +218,26 @@ PLATFORM_MODELS_TTL = envint("PLATFORM_MODELS_TTL", 60)
 # Upper bound, in seconds, for any page waiting on the proxy.
 PLATFORM_MODELS_TIMEOUT = 2.0
 INFERENCE_CREDITS_PER_DOLLAR = envint("INFERENCE_CREDITS_PER_DOLLAR", 100)
+
+# Email (invitations). EMAIL_URL: smtp://user:password@host:port (smtps:// for implicit TLS,
+# ?tls=1 for STARTTLS); without it, development prints mail to the console.
+EMAIL_URL = envstr("EMAIL_URL")
+if EMAIL_URL:
+    _email = urlsplit(EMAIL_URL)
+    if _email.scheme not in {"smtp", "smtps"} or not _email.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:port.")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = parse_qs(_email.query).get("tls", ["0"])[0] in {"1", "true", "yes"}
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Dreadnode <noreply@localhost>")
+# Days an invitation can be accepted.
+INVITATION_TTL_DAYS = envint("INVITATION_TTL_DAYS", 14)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,5 +27,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
+    path("invitations/", include("orgs.urls_invitations")),
     path("api/v1/", api.urls),
 ]

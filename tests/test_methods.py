@@ -16,6 +16,9 @@ from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+# The one route spelled as a regular expression, and a URL it matches.
+EXPORT = r"orgs/^(?P<slug>[-\w]+)/access/export\.(?P<fmt>json|csv)$"
+EXAMPLES = {EXPORT: "/orgs/acme/access/export.csv"}
 # Methods each page route serves (HEAD and OPTIONS aside).
 PAGES = {
     "": {"GET"},
@@ -28,6 +31,7 @@ PAGES = {
     "settings/chat-models/remove/": {"POST"},
     "settings/chat-models/reset/": {"POST"},
     "settings/chat-models/check/": {"POST"},
+    "settings/chat-models/move/": {"POST"},
     "settings/secrets/": {"GET"},
     "settings/secrets/new/": {"POST"},
     "settings/secrets/<uuid:pk>/replace/": {"POST"},
@@ -45,6 +49,18 @@ PAGES = {
     "orgs/<slug:slug>/members/<uuid:user_id>/role/": {"POST"},
     "orgs/<slug:slug>/members/<uuid:user_id>/remove/": {"POST"},
     "orgs/<slug:slug>/audit/": {"GET"},
+    "orgs/<slug:slug>/settings/": {"GET", "POST"},
+    "orgs/<slug:slug>/invitations/<int:invitation_id>/revoke/": {"POST"},
+    "orgs/<slug:slug>/access/": {"GET"},
+    "orgs/<slug:slug>/access/preview/": {"POST"},
+    "orgs/<slug:slug>/access/apply/": {"POST"},
+    "orgs/<slug:slug>/access/import/": {"POST"},
+    "orgs/<slug:slug>/access/import/apply/": {"POST"},
+    EXPORT: {"GET"},
+    "invitations/": {"GET"},
+    "invitations/<str:token>/": {"GET"},
+    "invitations/<str:token>/accept/": {"POST"},
+    "invitations/<str:token>/decline/": {"POST"},
     "api/v1/openapi.json": {"GET"},
     "api/v1/docs": {"GET"},
 }
@@ -55,6 +71,7 @@ SAMPLE = {
     "int": "1",
     "slug": "acme",
     "path": "openai/gpt-4o",
+    "str": "no-such-token",
 }
 
 
@@ -87,6 +104,9 @@ def served_methods() -> dict[str, set[str]]:
 
 
 def concrete(route: str) -> str:
+    if route in EXAMPLES:
+        return EXAMPLES[route]
+
     def sample(match: re.Match) -> str:
         converter, _, name = match.group(1).rpartition(":")
         if converter:

@@ -8,12 +8,13 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.platform import deployed_models
-from orgs import services
+from orgs import invitations, services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
@@ -39,6 +40,7 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
         q=query,
         search=search,
         add_form=AddMemberForm(auto_id="add-%s") if me.is_owner else None,
+        invitations=invitations.org_pending(me.org) if me.is_owner else [],
         platform_models=deployed if me.is_owner else [],
         deployed_ids=ids_of(deployed),
     )
@@ -72,16 +74,18 @@ def add_member(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _done(request, me, None, error=first_error(form))
     try:
-        member = services.add_member(
+        invitation = invitations.invite(
             org=me.org,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
             actor=request.user,
             via=WEB,
+            link=request.build_absolute_uri(reverse("invitations:list")),
         )
     except ValidationError as exc:
         return _done(request, me, None, error=exc.messages[0])
-    return _done(request, me, None, success=f"Added {member.user.email} as {member.role_phrase}.")
+    # The same answer whether or not an account uses the email: it must not tell.
+    return _done(request, me, None, success=f"Invitation sent to {invitation.email}.")
 
 
 @require_POST

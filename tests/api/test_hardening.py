@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from settings_app.throttle import API_KEY_FAILURE_LIMIT
@@ -79,7 +80,9 @@ def test_malformed_keys_count_without_a_database_lookup(django_assert_num_querie
 
 
 def test_a_request_django_refuses_before_the_api_is_still_the_envelope(contributor):
-    too_many_fields = "&".join(f"f{i}=1" for i in range(1100))
+    too_many_fields = "&".join(
+        f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 100)
+    )
     assert_envelope(
         ApiClient(contributor).client.get(f"/api/v1/user/secrets?{too_many_fields}"), 400
     )

@@ -8,12 +8,15 @@ from collections.abc import Callable
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, User
 from accounts.services import add_model, save_secret
-from orgs.models import Membership
+from catalog.models import PlatformModel
+from orgs.invitations import invite
+from orgs.models import Invitation, Membership, Organization
 from orgs.services import set_model_access
 from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login, shoot
 
@@ -42,6 +45,16 @@ def walkthrough(demo):
         via="web",
     )
     Group.objects.create(name="Support")
+    for org, email in [("globex", MEMBER), ("acme", "pending@example.com")]:
+        invite(
+            org=Organization.objects.get(slug=org),
+            email=email,
+            role="reader",
+            actor=owner,
+            via="web",
+            link="/invitations/",
+        )
+    PlatformModel.objects.filter(model_id="dn/gpt-5.2").update(first_seen_at=timezone.now())
     return demo
 
 
@@ -98,6 +111,11 @@ def access_matrix_preview(page, url):
     expect(page.get_by_role("heading", name="Preview: nothing is saved yet")).to_be_focused()
 
 
+def invitation(page, url):
+    token = Invitation.objects.get(email=MEMBER).token
+    page.goto(f"{url}/invitations/{token}/")
+
+
 def membership_change_form(page, url):
     pk = Membership.objects.get(user__email=RESTRICTED).pk
     page.goto(f"{url}/admin/orgs/membership/{pk}/change/")
@@ -125,6 +143,9 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("audit-log", OWNER, goto("/orgs/acme/audit/")),
     ("access-matrix", OWNER, goto("/orgs/acme/access/")),
     ("access-matrix-preview", OWNER, access_matrix_preview),
+    ("org-settings", OWNER, goto("/orgs/acme/settings/")),
+    ("invitations", MEMBER, goto("/invitations/")),
+    ("invitation", MEMBER, invitation),
     ("error-403", READER, goto("/orgs/acme/audit/")),
     ("error-404", MEMBER, goto("/orgs/globex/members/")),
     ("error-405", MEMBER, goto("/settings/chat-models/add/")),

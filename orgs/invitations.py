@@ -1,0 +1,237 @@
+"""Invitations: owners invite an email, the person behind it accepts or declines. The answer
+to an invite is the same whether or not an account uses the email, so it reveals nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from orgs.models import Invitation, Membership, ModelAccessEvent, Organization, Role
+from orgs.services import clean_allowlist
+
+SESSION_KEY = "pending_invitations"
+Status = Invitation.Status
+Kind = ModelAccessEvent.Kind
+
+
+def _record(*, org: Organization, actor: User | None, email: str, kind: str, before, after, via):
+    ModelAccessEvent.objects.create(
+        org=org, actor=actor, member_email=email, kind=kind, before=before, after=after, via=via
+    )
+
+
+def pending_for(email: str, now: datetime | None = None):
+    """Invitations the person with `email` can still accept, oldest first."""
+    return (
+        Invitation.objects.filter(
+            email=email.lower(), status=Status.PENDING, expires_at__gt=now or timezone.now()
+        )
+        .select_related("org")
+        .order_by("created_at", "id")
+    )
+
+
+def invite(
+    *,
+    org: Organization,
+    email: str,
+    role: str,
+    actor: User,
+    via: str,
+    link: str,
+    now: datetime | None = None,
+) -> Invitation:
+    """Invite `email` (or refresh its pending invitation) and mail it. `link` is the absolute
+    URL of the invitation page without the token. Refuses members already in the org."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
+    now = now or timezone.now()
+    expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
+    with transaction.atomic():
+        if Membership.objects.filter(org=org, user__email__iexact=email).exists():
+            raise ValidationError(f"{email} is already a member.", code="duplicate")
+        # The one-pending-invitation constraint makes a racing second invite update the first.
+        invitation, _ = Invitation.objects.update_or_create(
+            org=org,
+            email=email,
+            status=Status.PENDING,
+            defaults={"role": role, "invited_by": actor, "expires_at": expires},
+        )
+        _record(
+            org=org,
+            actor=actor,
+            email=email,
+            kind=Kind.INVITED,
+            before=None,
+            after=role,
+            via=via,
+        )
+    send_mail(
+        f"You're invited to join {org.name}",
+        render_to_string(
+            "orgs/_invitation_email.txt",
+            {"invitation": invitation, "link": link + invitation.token + "/", "actor": actor},
+        ),
+        None,
+        [email],
+    )
+    return invitation
+
+
+def invitation_for(user: User, token: str) -> Invitation:
+    """The invitation behind `token` if it was sent to the user's email; 404 otherwise, so a
+    token reveals nothing to anyone else."""
+    invitation = (
+        Invitation.objects.select_related("org", "invited_by")
+        .filter(token=token[:64], email=user.email.lower())
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def _locked_pending(invitation: Invitation, now: datetime) -> Invitation:
+    locked = Invitation.objects.select_for_update().select_related("org").get(pk=invitation.pk)
+    if locked.status != Status.PENDING:
+        raise ValidationError(
+            f"This invitation was already {locked.get_status_display().lower()}.",
+            code="decided",
+        )
+    if locked.is_expired(now):
+        raise ValidationError(
+            f"This invitation expired. Ask an owner of {locked.org.name} to invite you again.",
+            code="expired",
+        )
+    return locked
+
+
+def accept(*, invitation: Invitation, user: User, via: str, now: datetime | None = None):
+    """Join the org with the invitation's role and the org's default model access."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_pending(invitation, now)
+        org = Organization.objects.select_for_update().get(pk=locked.org_id)
+        membership = Membership.objects.filter(org=org, user=user).first()
+        if membership is None:
+            membership = Membership.objects.create(
+                org=org,
+                user=user,
+                role=locked.role,
+                # Owners are never restricted, whatever the default.
+                allowed_model_ids=None
+                if locked.role == Role.OWNER
+                else org.default_allowed_model_ids,
+                invited_by=locked.invited_by,
+            )
+            _record(
+                org=org,
+                actor=user,
+                email=user.email,
+                kind=Kind.JOINED,
+                before=None,
+                after=locked.role,
+                via=via,
+            )
+        locked.status, locked.decided_at = Status.ACCEPTED, now
+        locked.save(update_fields=["status", "decided_at"])
+    return membership
+
+
+def decline(*, invitation: Invitation, user: User, via: str, now: datetime | None = None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_pending(invitation, now)
+        locked.status, locked.decided_at = Status.DECLINED, now
+        locked.save(update_fields=["status", "decided_at"])
+        _record(
+            org=locked.org,
+            actor=user,
+            email=locked.email,
+            kind=Kind.DECLINED,
+            before=locked.role,
+            after=None,
+            via=via,
+        )
+
+
+def revoke(*, org: Organization, invitation_id: int, actor: User, via: str) -> Invitation:
+    """Withdraw a pending invitation of `org` (expired ones too); 404 for anything else."""
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .filter(org=org, pk=invitation_id, status=Status.PENDING)
+            .first()
+        )
+        if locked is None:
+            raise Http404("No such pending invitation.")
+        locked.status, locked.decided_at = Status.REVOKED, timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+        _record(
+            org=org,
+            actor=actor,
+            email=locked.email,
+            kind=Kind.UNINVITED,
+            before=locked.role,
+            after=None,
+            via=via,
+        )
+    return locked
+
+
+def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User, via: str):
+    """The model access people get when they accept an invitation: null, [] or a list."""
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=org.pk)
+        before = locked.default_allowed_model_ids
+        allowed = clean_allowlist(allowed_model_ids, keep=before)
+        if allowed != before:
+            locked.default_allowed_model_ids = allowed
+            locked.save(update_fields=["default_allowed_model_ids"])
+            _record(
+                org=locked,
+                actor=actor,
+                email="",
+                kind=Kind.DEFAULT_ACCESS,
+                before=before,
+                after=allowed,
+                via=via,
+            )
+    return locked
+
+
+def remember_pending(request: HttpRequest, pending: list[Invitation]) -> None:
+    """Keep what the settings shell's invitation notice shows in the session, so pages show
+    it without a query: filled at login, refreshed by the invitation pages."""
+    notice = [{"org": i.org.name, "token": i.token} for i in pending[:20]]
+    if request.session.get(SESSION_KEY) != notice:  # saving the session costs a write
+        request.session[SESSION_KEY] = notice
+
+
+def _on_login(sender, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        remember_pending(request, list(pending_for(user.email)))
+
+
+user_logged_in.connect(_on_login, dispatch_uid="orgs.invitations.remember_pending")
+
+
+def org_pending(org: Organization, limit: int = 100) -> list[Invitation]:
+    """The org's pending invitations, newest first, expired ones included (owners revoke
+    or re-send them)."""
+    return list(
+        Invitation.objects.filter(org=org, status=Status.PENDING).select_related("invited_by")[
+            :limit
+        ]
+    )

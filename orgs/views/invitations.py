@@ -1,0 +1,79 @@
+"""Invitations as the invited person sees them (accept or decline), and owners' revoke."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from orgs import invitations
+from orgs.access import SESSION_KEY, get_owner_membership
+from orgs.models import ModelAccessEvent
+from orgs.views.rows import members_url
+from settings_app.responses import fragment_or_redirect
+from settings_app.types import AuthedRequest
+
+WEB = ModelAccessEvent.Via.WEB
+LIST_URL = "invitations:list"
+
+
+@require_GET
+def mine(request: AuthedRequest) -> HttpResponse:
+    pending = list(invitations.pending_for(request.user.email))
+    invitations.remember_pending(request, pending)
+    return render(request, "orgs/invitations.html", {"nav": "invitations", "pending": pending})
+
+
+@require_GET
+def detail(request: AuthedRequest, token: str) -> HttpResponse:
+    invitation = invitations.invitation_for(request.user, token)
+    return render(
+        request,
+        "orgs/invitation.html",
+        {
+            "nav": "invitations",
+            "invitation": invitation,
+            "open": invitation.status == invitation.Status.PENDING,
+            "expired": invitation.is_expired(),
+        },
+    )
+
+
+@require_POST
+def accept(request: AuthedRequest, token: str) -> HttpResponse:
+    invitation = invitations.invitation_for(request.user, token)
+    try:
+        membership = invitations.accept(invitation=invitation, user=request.user, via=WEB)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(reverse("invitations:detail", args=[invitation.token]))
+    invitations.remember_pending(request, list(invitations.pending_for(request.user.email)))
+    request.session[SESSION_KEY] = membership.org.slug  # the org just joined becomes active
+    messages.success(request, f"You joined {membership.org.name} as {membership.role_phrase}.")
+    return redirect(reverse("accounts:chat_models"))
+
+
+@require_POST
+def decline(request: AuthedRequest, token: str) -> HttpResponse:
+    invitation = invitations.invitation_for(request.user, token)
+    try:
+        invitations.decline(invitation=invitation, user=request.user, via=WEB)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(reverse("invitations:detail", args=[invitation.token]))
+    invitations.remember_pending(request, list(invitations.pending_for(request.user.email)))
+    messages.success(request, f"You declined the invitation to {invitation.org.name}.")
+    return redirect(reverse(LIST_URL))
+
+
+@require_POST
+def revoke(request: AuthedRequest, slug: str, invitation_id: int) -> HttpResponse:
+    me = get_owner_membership(request, slug)
+    invitation = invitations.revoke(
+        org=me.org, invitation_id=invitation_id, actor=request.user, via=WEB
+    )
+    success = f"Revoked the invitation to {invitation.email}."
+    return fragment_or_redirect(request, None, members_url(me), success=success)
