@@ -123,6 +123,7 @@ def fill(rows: int, members: int) -> dict:
     from catalog.models import CatalogModel
     from catalog.providers import PROVIDERS
     from orgs.models import Membership, Organization, Role
+    from tests.helpers import add_members
 
     call_command("migrate", verbosity=0)
     if not CatalogModel.objects.exists():  # a re-run keeps the filled table as it is
@@ -160,19 +161,7 @@ def fill(rows: int, members: int) -> dict:
         Membership.objects.create(org=org, user=owner, role=Role.OWNER)
     existing = Membership.objects.filter(org=org).count()
     if existing < members:
-        users = User.objects.bulk_create(
-            User(email=f"member{n:05}@bench.example.com", name=f"Member {n}")
-            for n in range(existing, members)
-        )
-        Membership.objects.bulk_create(
-            Membership(
-                org=org,
-                user=u,
-                role=Role.CONTRIBUTOR,
-                allowed_model_ids=None if n % 3 else ["dn/gpt-5.2"],
-            )
-            for n, u in enumerate(users)
-        )
+        add_members(org, members - existing, first=existing, domain="bench.example.com")
     # The matrix shows one column per deployed platform model: 50, as a large platform has.
     from catalog.models import PlatformModel
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +44,12 @@ class MemberSearchForm(forms.Form):
         max_length=QUERY_MAX_LENGTH,
         widget=forms.SearchInput(attrs={"placeholder": "Search by name or email"}),
     )
+
+    @property
+    def query(self) -> str:
+        """The text to search for; a search we can't run (too long, NUL) lists everyone, next
+        to the field's error."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
 
 
 class AddMemberForm(forms.Form):
@@ -98,6 +105,19 @@ def _posted_list(value: Any, max_items: int) -> list[str]:
     return items
 
 
+def member_versions(items: Iterable[str]) -> dict[UUID, int]:
+    """`<user id>:<access version shown>` items as a map; anything else means the page
+    that posted them was not ours or is out of date."""
+    versions = {}
+    for item in items:
+        user_id, _, version = item.partition(":")
+        try:
+            versions[UUID(user_id)] = int(version)
+        except ValueError:
+            raise ValidationError(RELOAD, code="invalid") from None
+    return versions
+
+
 class ModelIdsField(forms.Field):
     """Ticked platform model ids; which ids are allowed is `clean_allowlist`'s to say."""
 
@@ -114,14 +134,7 @@ class MemberVersionsField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value: Any) -> dict[UUID, int]:
-        versions = {}
-        for item in _posted_list(value, MAX_BULK):
-            user_id, _, version = item.partition(":")
-            try:
-                versions[UUID(user_id)] = int(version)
-            except ValueError:
-                raise ValidationError(RELOAD, code="invalid") from None
-        return versions
+        return member_versions(_posted_list(value, MAX_BULK))
 
 
 class AllowlistForm(forms.Form):

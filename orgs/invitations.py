@@ -153,17 +153,7 @@ def decline(*, invitation: Invitation, user: User, via: str, now: datetime | Non
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_pending(invitation, now)
-        locked.status, locked.decided_at = Status.DECLINED, now
-        locked.save(update_fields=["status", "decided_at"])
-        _record(
-            org=locked.org,
-            actor=user,
-            email=locked.email,
-            kind=Kind.DECLINED,
-            before=locked.role,
-            after=None,
-            via=via,
-        )
+        _close(locked, locked.org, Status.DECLINED, Kind.DECLINED, actor=user, via=via, now=now)
 
 
 def revoke(*, org: Organization, invitation_id: int, actor: User, via: str) -> Invitation:
@@ -176,18 +166,27 @@ def revoke(*, org: Organization, invitation_id: int, actor: User, via: str) -> I
         )
         if locked is None:
             raise Http404("No such pending invitation.")
-        locked.status, locked.decided_at = Status.REVOKED, timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
-        _record(
-            org=org,
-            actor=actor,
-            email=locked.email,
-            kind=Kind.UNINVITED,
-            before=locked.role,
-            after=None,
-            via=via,
-        )
+        _close(locked, org, Status.REVOKED, Kind.UNINVITED, actor=actor, via=via)
     return locked
+
+
+def _close(
+    locked: Invitation,
+    org: Organization,
+    status: str,
+    kind: str,
+    *,
+    actor: User,
+    via: str,
+    now: datetime | None = None,
+) -> None:
+    """Decide a locked pending invitation without a membership: audited as the invited role
+    going to none."""
+    locked.status, locked.decided_at = status, now or timezone.now()
+    locked.save(update_fields=["status", "decided_at"])
+    _record(
+        org=org, actor=actor, email=locked.email, kind=kind, before=locked.role, after=None, via=via
+    )
 
 
 def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User, via: str):

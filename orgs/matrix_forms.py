@@ -10,7 +10,7 @@ from uuid import UUID
 from django import forms
 from django.core.exceptions import ValidationError
 
-from orgs.forms import RELOAD, MemberVersionsField, _posted_list
+from orgs.forms import RELOAD, MemberVersionsField, _posted_list, member_versions
 from orgs.matrix import Change
 from orgs.selectors import QUERY_MAX_LENGTH
 
@@ -92,14 +92,7 @@ class MatrixApplyForm(MatrixChangeForm):
         items = self.cleaned_data["versions"].split()
         if len(items) > MAX_VERSIONS:
             raise ValidationError(RELOAD, code="too_many")
-        versions = {}
-        for item in items:
-            user_id, _, version = item.partition(":")
-            try:
-                versions[UUID(user_id)] = int(version)
-            except ValueError:
-                raise ValidationError(RELOAD, code="invalid") from None
-        return versions
+        return member_versions(items)
 
     def clean(self) -> dict[str, Any]:
         # The members to change are `versions` now, whatever was selected for the preview.

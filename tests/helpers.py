@@ -1,4 +1,5 @@
-"""Helpers that tests import: the real catalog data, threads, and a JSON API client."""
+"""Helpers that tests import: the real catalog data, a large org, threads, and a JSON API
+client."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 from django.db import connections
 from django.test import Client
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, User
+from orgs.models import Membership, Organization, Role
 
 
 @functools.cache
@@ -45,6 +47,26 @@ def real_cost_map() -> Path:
     path = Path(tempfile.mkdtemp()) / "litellm_model_prices.json"
     path.write_bytes(read_file(SNAPSHOT))
     return path
+
+
+def add_members(
+    org: Organization, count: int, *, first: int = 0, domain: str = "example.com"
+) -> None:
+    """`count` contributors `member<n>@<domain>`, n from `first`, every third limited to one
+    platform model: a large org for query counts here and for `make bench`."""
+    users = User.objects.bulk_create(
+        User(email=f"member{n:05}@{domain}", name=f"Member {n}")
+        for n in range(first, first + count)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            org=org,
+            user=u,
+            role=Role.CONTRIBUTOR,
+            allowed_model_ids=None if i % 3 else ["dn/gpt-5.2"],
+        )
+        for i, u in enumerate(users)
+    )
 
 
 def run_together(*actions: Callable[[], object]) -> list[BaseException]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from orgs import access_io
@@ -16,7 +16,7 @@ from orgs.forms import RELOAD, first_error
 from orgs.matrix import PREVIEW_MEMBERS, describe, members_text
 from orgs.matrix_forms import ImportApplyForm, ImportFileForm
 from orgs.models import Membership
-from orgs.views.matrix import TEMPLATE, _context, matrix_url
+from orgs.views.matrix import matrix_url, preview_answer
 from settings_app.types import AuthedRequest
 
 
@@ -31,10 +31,7 @@ def _versions(plan: access_io.Plan) -> str:
 
 
 def _answer(request: AuthedRequest, me: Membership, **extra: Any) -> HttpResponse:
-    context = _context(me, importing=True, **extra)
-    if request.htmx:
-        return render(request, TEMPLATE + "#import_preview", context)
-    return render(request, "orgs/access_preview.html", context)
+    return preview_answer(request, me, "import_preview", importing=True, **extra)
 
 
 @require_POST

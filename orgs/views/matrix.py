@@ -39,15 +39,14 @@ def _context(me: Membership, **extra: Any) -> dict[str, Any]:
 def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_owner_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="matrix-%s")
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    members = member_page(me, query, request.GET.get("page", 1))
+    members = member_page(me, search.query, request.GET.get("page", 1))
     deployed = deployed_models()
     context = _context(
         me,
         members=members,
         rows=rows(me, list(members), deployed),
         platform_models=deployed,
-        q=query,
+        q=search.query,
         search=search,
     )
     if request.htmx and request.htmx.target == "matrix-list":
@@ -61,7 +60,7 @@ def preview_change(request: AuthedRequest, slug: str) -> HttpResponse:
     deployed = [m.model_id for m in deployed_models()]
     form = MatrixChangeForm(request.POST, deployed=deployed)
     if not form.is_valid():
-        return _answer(request, me, error=first_error(form))
+        return preview_answer(request, me, error=first_error(form))
     data = form.cleaned_data
     if data["kind"] != "cells" and data["scope"] == "search":
         members = list(members_matching(me, data["q"]))
@@ -80,14 +79,17 @@ def preview_change(request: AuthedRequest, slug: str) -> HttpResponse:
         for m, _ in result.changes
         for model_id in sorted(change.ticked.get(m.user_id, ()))
     ]
-    return _answer(request, me, preview=result, form=form, cells=cells)
+    return preview_answer(request, me, preview=result, form=form, cells=cells)
 
 
-def _answer(request: AuthedRequest, me: Membership, **extra: Any) -> HttpResponse:
-    """The preview (or why there is none): in place for htmx, else a page of its own."""
+def preview_answer(
+    request: AuthedRequest, me: Membership, partial: str = "preview", **extra: Any
+) -> HttpResponse:
+    """A preview (or why there is none): the page's `partial` in place for htmx, else a page
+    of its own."""
     context = _context(me, **extra)
     if request.htmx:
-        return render(request, TEMPLATE + "#preview", context)
+        return render(request, f"{TEMPLATE}#{partial}", context)
     return render(request, "orgs/access_preview.html", context)
 
 

@@ -31,13 +31,12 @@ WEB = ModelAccessEvent.Via.WEB
 def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="member-%s")
-    query = search.cleaned_data["q"] if search.is_valid() else ""
     deployed = deployed_models()
     context = page_context(
         me,
         nav="members",
-        members=member_page(me, query, request.GET.get("page", 1)),
-        q=query,
+        members=member_page(me, search.query, request.GET.get("page", 1)),
+        q=search.query,
         search=search,
         add_form=AddMemberForm(auto_id="add-%s") if me.is_owner else None,
         invitations=invitations.org_pending(me.org) if me.is_owner else [],

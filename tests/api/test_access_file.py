@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from orgs.models import Membership, ModelAccessEvent
-from tests.helpers import ApiClient, assert_envelope
+from tests.helpers import ApiClient, add_members, assert_envelope
 
 pytestmark = pytest.mark.django_db
 
@@ -230,8 +230,6 @@ def test_bad_csv_row_is_named(people, platform_models):
 
 
 def test_export_queries_are_constant(people, org, django_assert_num_queries):
-    from tests.orgs.test_members_scale import add_members
-
     client = ApiClient(people)
     client.get(EXPORT)  # the key's first use records it: a write the second call skips
     with django_assert_num_queries(3):

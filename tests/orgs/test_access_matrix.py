@@ -1,5 +1,6 @@
-"""Who may call each members-page URL: one case per persona × URL, so one hole can't hide
-another. Every refused call leaves the target and the audit log untouched."""
+"""Who may call each owner URL of an org (the members page and its actions, the model access
+matrix and its file): one case per persona × URL, so one hole can't hide another. Every
+refused call leaves the target and the audit log untouched."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from orgs.models import Membership, ModelAccessEvent
 
 pytestmark = pytest.mark.django_db
 
+MATRIX = "/orgs/acme/access/"
 # (method, url, data); "{id}" is the target member's user id.
 OWNER_ACTIONS = {
     "row": ("get", "/orgs/acme/members/{id}/", {}),
@@ -20,18 +22,46 @@ OWNER_ACTIONS = {
     "add": ("post", "/orgs/acme/members/add/", {"email": "new@example.com", "role": "reader"}),
     "bulk": ("post", "/orgs/acme/members/bulk-access/", {"members": ["{id}:0"], "models": []}),
     "audit": ("get", "/orgs/acme/audit/", {}),
+    "matrix": ("get", MATRIX, {}),
+    "matrix-preview": (
+        "post",
+        MATRIX + "preview/",
+        {"kind": "allow", "model": "dn/gpt-5.2", "scope": "search"},
+    ),
+    "matrix-apply": (
+        "post",
+        MATRIX + "apply/",
+        {"kind": "allow", "model": "dn/gpt-5.2", "versions": "{id}:0"},
+    ),
+    "export-json": ("get", MATRIX + "export.json", {}),
+    "export-csv": ("get", MATRIX + "export.csv", {}),
+    "import": ("post", MATRIX + "import/", {}),
+    "import-apply": (
+        "post",
+        MATRIX + "import/apply/",
+        {
+            "format": "csv",
+            "content": "email,role,allowed_model_ids\nrestricted@example.com,contributor,*\n",
+            "versions": "{id}:0",
+        },
+    ),
 }
+# Every member may see the members page: only anonymous and outsider calls are refused.
+ACTIONS = {"members-page": ("get", "/orgs/acme/members/", {}), **OWNER_ACTIONS}
 # The URLs an owner may not use on their own membership.
 ON_ONESELF = ["row", "editor", "save-access", "role", "remove"]
 POSTS = [name for name, (method, _, _) in OWNER_ACTIONS.items() if method == "post"]
 
 
 def call(client: Client, action: str, target, method: str | None = None):
-    verb, url, data = OWNER_ACTIONS[action]
-    data = {
-        key: [v.format(id=target.pk) for v in value] if isinstance(value, list) else value
-        for key, value in data.items()
-    }
+    verb, url, data = ACTIONS[action]
+
+    def fill(value):
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return value.format(id=target.pk) if isinstance(value, str) else value
+
+    data = {key: fill(value) for key, value in data.items()}
     return getattr(client, method or verb)(url.format(id=target.pk), data)
 
 
@@ -46,26 +76,20 @@ def target(restricted):
     return restricted
 
 
-@pytest.mark.parametrize("action", ["members-page", *OWNER_ACTIONS])
+@pytest.mark.parametrize("action", ACTIONS)
 def test_anonymous_goes_to_login(client, target, action):
     before = snapshot(target)
-    if action == "members-page":
-        response = client.get("/orgs/acme/members/")
-    else:
-        response = call(client, action, target)
+    response = call(client, action, target)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert snapshot(target) == before
 
 
-@pytest.mark.parametrize("action", ["members-page", *OWNER_ACTIONS])
+@pytest.mark.parametrize("action", ACTIONS)
 def test_outsider_gets_404(client, outsider, target, action):
     client.force_login(outsider)  # owner of another org
     before = snapshot(target)
-    if action == "members-page":
-        response = client.get("/orgs/acme/members/")
-    else:
-        response = call(client, action, target)
+    response = call(client, action, target)
     assert response.status_code == 404
     assert snapshot(target) == before
 
@@ -103,15 +127,14 @@ def test_every_member_sees_the_members_page(client, request, persona):
     assert client.get("/orgs/acme/members/").status_code == 200
 
 
-@pytest.mark.parametrize("action", [*POSTS, "row", "audit", "members-page"])
+@pytest.mark.parametrize(
+    "action", [*POSTS, "row", "audit", "members-page", "matrix", "export-json", "export-csv"]
+)
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_other_methods_get_405(client, owner, target, action, method):
     client.force_login(owner)
     before = snapshot(target)
-    if action == "members-page":
-        response = getattr(client, method)("/orgs/acme/members/")
-    else:
-        response = call(client, action, target, method=method)
+    response = call(client, action, target, method=method)
     assert response.status_code == 405
     assert snapshot(target) == before
 

@@ -5,24 +5,9 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from orgs.models import Membership, Role
+from tests.helpers import add_members
 
 pytestmark = pytest.mark.django_db
-
-
-def add_members(org, count: int) -> None:
-    users = User.objects.bulk_create(
-        User(email=f"member{i:05}@example.com", name=f"Member {i}") for i in range(count)
-    )
-    Membership.objects.bulk_create(
-        Membership(
-            org=org,
-            user=u,
-            role=Role.CONTRIBUTOR,
-            allowed_model_ids=None if i % 3 else ["dn/gpt-5.2"],
-        )
-        for i, u in enumerate(users)
-    )
 
 
 @pytest.mark.parametrize("count", [10, 5_000])

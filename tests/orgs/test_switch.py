@@ -81,6 +81,7 @@ def test_the_switcher_form_says_where_it_was_used(acme_owner_globex_reader):
 @pytest.mark.parametrize(
     ("next_url", "lands_on"),
     [
+        ("/settings/secrets/", "/settings/secrets/"),
         ("/orgs/globex/members/?q=a", "/orgs/globex/members/?q=a"),
         ("/orgs/nope/members/", "/orgs/globex/members/"),
         ("/orgs/%00/members/", "/orgs/%00/members/"),
