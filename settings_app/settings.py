@@ -13,9 +13,10 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from settings_app.env import envbool, envint, envlist, envstr
+from settings_app.env import envbool, envint, envlist, envstr, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+read_dotenv(BASE_DIR / ".env")
 
 DEBUG = envbool("DEBUG", False)
 
