@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "settings_app.headers.PermissionsPolicyMiddleware",
     "settings_app.middleware.ApiErrorEnvelopeMiddleware",
+    "settings_app.middleware.MethodNotAllowedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "settings_app.guards.UnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

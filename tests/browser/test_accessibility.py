@@ -9,7 +9,6 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, User
@@ -160,13 +159,7 @@ STATES: list[tuple[str, str | None, Open]] = [
 
 # Pages that fail today, each until its template is fixed; strict, so a fixed page fails here
 # until its mark is removed.
-KNOWN_FAILURES = {
-    "error-405": pytest.mark.xfail(
-        raises=PlaywrightError,
-        strict=True,
-        reason="405 answers an empty body: Chromium shows its own 'HTTP ERROR 405' page",
-    ),
-}
+KNOWN_FAILURES: dict[str, pytest.MarkDecorator] = {}
 CASES = [
     pytest.param(*state, id=state[0], marks=KNOWN_FAILURES.get(state[0], ())) for state in STATES
 ]
