@@ -82,9 +82,8 @@ def secret_replace_form(page, url):
 
 def secret_delete_confirmation(page, url):
     page.goto(f"{url}/settings/secrets/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Delete ANTHROPIC_API_KEY").click()
-    expect(page.get_by_role("button", name="Delete anyway")).to_be_visible()
+    page.locator("summary[aria-label='Delete ANTHROPIC_API_KEY']").click()
+    expect(page.get_by_role("button", name="Yes, delete ANTHROPIC_API_KEY")).to_be_visible()
 
 
 def new_api_key(page, url):
