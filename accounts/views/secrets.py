@@ -80,8 +80,12 @@ def replace(request: AuthedRequest, pk: UUID) -> HttpResponse:
             form.add_error("value", exc)
         else:
             return _done(request, f"Replaced the value of {secret.name}.")
-    context = _context(request, replace_form=form, replacing=secret.pk)
-    return render(request, TEMPLATE, context)
+    # Back to the page (this address only takes the form), the reason in the message.
+    reason = " ".join(str(message) for message in form.errors["value"])
+    page = reverse("accounts:secrets")
+    return fragment_or_redirect(
+        request, None, page, error=f"{secret.name} was not changed: {reason}"
+    )
 
 
 @require_POST

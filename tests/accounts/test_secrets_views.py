@@ -105,7 +105,9 @@ def test_replacing_with_an_empty_value_is_explained(client, contributor):
     secret = save_secret(user=contributor, name="OPENAI_API_KEY", value=VALUE)
     client.force_login(contributor)
     response = client.post(f"{PAGE}{secret.pk}/replace/", {"value": ""})
-    assert "Enter the value to store" in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == PAGE
+    html = client.get(PAGE).content.decode()
+    assert "OPENAI_API_KEY was not changed: Enter the value to store" in html
     assert Secret.objects.get().reveal() == VALUE
 
 
