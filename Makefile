@@ -8,19 +8,28 @@ PORT ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE ?= settings_app.settings
 
-.PHONY: run test lint format install install-dev bench clean
+.PHONY: run setup test lint format install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# pip builds the project in the checkout: its build/ and *.egg-info are litter, removed at once.
+PIP_INSTALL ?= $(BIN)/pip install --quiet
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet .
+	$(PIP_INSTALL) .
+	rm -rf build *.egg-info
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet ".[dev]"
+	$(PIP_INSTALL) ".[dev]"
+	rm -rf build *.egg-info
 	@touch $@ $(VENV)/.installed
+
+# Development defaults for every command run from the checkout (`manage.py …` included): the
+# settings read .env, and a variable set in the environment wins. Production has no .env.
+.env:
+	@printf '# Written by make for development; delete it or set DEBUG=0 for production-like runs.\nDEBUG=1\n' > $@
 
 # axe-core for the browser tests' accessibility checks, from npm (never a CDN). Without npm the
 # browser tests say how to install it; CI installs npm first, so there they always run.
@@ -31,12 +40,15 @@ $(AXE): tests/browser/package-lock.json
 	else echo "npm not found: install it (apt-get install npm) for the accessibility checks"; fi
 
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev $(AXE)
+install-dev: $(VENV)/.installed-dev $(AXE) .env
 
-run: install
+# Everything `make run` does before serving.
+setup: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py sync_catalog
 	$(BIN)/python manage.py seed_demo
+
+run: setup
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and log in as one of (password: demo-password):"
 	@echo "    owner@example.com       owner of acme"

@@ -21,11 +21,9 @@ urlpatterns = [
     path("chat-models/move/", chat_models.move_model, name="move_model"),
     path("chat-models/check/", chat_models.check_model, name="check_model"),
     path("secrets/", secrets.page, name="secrets"),
-    path("secrets/new/", secrets.create, name="create_secret"),
     path("secrets/<uuid:pk>/replace/", secrets.replace, name="replace_secret"),
     path("secrets/<uuid:pk>/delete/", secrets.delete, name="delete_secret"),
     path("api-keys/", api_keys.page, name="api_keys"),
-    path("api-keys/new/", api_keys.create, name="create_api_key"),
     path("api-keys/<int:pk>/revoke/", api_keys.revoke, name="revoke_api_key"),
     path("api-keys/revoke-all/", api_keys.revoke_all, name="revoke_all_api_keys"),
 ]

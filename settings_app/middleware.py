@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 
 from catalog.platform import refresh_if_due
 
@@ -59,6 +60,28 @@ class ApiErrorEnvelopeMiddleware:
             if response.has_header("Allow"):
                 enveloped["Allow"] = response["Allow"]
             return enveloped
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page's 405 (require_http_methods answers with an empty body, which browsers show as
+    their own bare error) gets the app's error page; the Allow header stays. The JSON API
+    answers its own envelope."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.streaming
+            and not response.content
+            and not request.path_info.startswith(API_PREFIX)
+        ):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
         return response
 
 

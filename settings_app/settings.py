@@ -13,9 +13,10 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from settings_app.env import envbool, envint, envlist, envstr
+from settings_app.env import envbool, envint, envlist, envstr, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+read_dotenv(BASE_DIR / ".env")
 
 DEBUG = envbool("DEBUG", False)
 
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "settings_app.headers.PermissionsPolicyMiddleware",
     "settings_app.middleware.ApiErrorEnvelopeMiddleware",
+    "settings_app.middleware.MethodNotAllowedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "settings_app.guards.UnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -53,16 +53,16 @@ def test_page_forms_and_query_strings_get_a_short_plain_answer(client, owner):
     response = client.get("/orgs/acme/members/", {"q": "x\x00"})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain") and REFUSED in response.text
-    response = client.post("/settings/secrets/new/", {"name": "OPENAI_API_KEY", "value": "a\x00"})
+    response = client.post("/settings/secrets/", {"name": "OPENAI_API_KEY", "value": "a\x00"})
     assert response.status_code == 400
     assert not Secret.objects.exists()
 
 
 def test_multipart_forms_are_checked_and_ordinary_unicode_passes(client, owner):
     client.force_login(owner)
-    response = client.post("/settings/api-keys/new/", {"name": "ci\x00"})  # multipart
+    response = client.post("/settings/api-keys/", {"name": "ci\x00"})  # multipart
     assert response.status_code == 400
-    response = client.post("/settings/api-keys/new/", {"name": "ünïcødé 🔑 ci"}, follow=True)
+    response = client.post("/settings/api-keys/", {"name": "ünïcødé 🔑 ci"}, follow=True)
     assert response.status_code == 200 and "ünïcødé 🔑 ci" in response.text
 
 

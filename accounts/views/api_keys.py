@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm
 from accounts.models import ApiKey
@@ -15,6 +15,8 @@ from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/api_keys.html"
 PAGE = "accounts:api_keys"
+# A new key waits in the session for the one page view after the redirect that shows it.
+NEW_KEY = "new_api_key"
 
 
 def _render(request: AuthedRequest, **extra) -> HttpResponse:
@@ -31,18 +33,21 @@ def _render(request: AuthedRequest, **extra) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def page(request: AuthedRequest) -> HttpResponse:
+    """The page, whose form creates a key: a reload after creating must not create another,
+    so a new key is shown once on the GET the POST redirects to."""
+    if request.method == "POST":
+        form = ApiKeyForm(request.POST)
+        if not form.is_valid():
+            return _render(request, form=form)
+        key, raw = ApiKey.issue(user=request.user, name=form.cleaned_data["name"])
+        request.session[NEW_KEY] = {"raw": raw, "name": key.name}
+        return redirect(PAGE)
+    new = request.session.pop(NEW_KEY, None)
+    if new:
+        return _render(request, new_key=new["raw"], new_key_name=new["name"])
     return _render(request)
-
-
-@require_POST
-def create(request: AuthedRequest) -> HttpResponse:
-    form = ApiKeyForm(request.POST)
-    if not form.is_valid():
-        return _render(request, form=form)
-    key, raw = ApiKey.issue(user=request.user, name=form.cleaned_data["name"])
-    return _render(request, new_key=raw, new_key_name=key.name)
 
 
 @require_POST

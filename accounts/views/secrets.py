@@ -9,12 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import SecretForm, SecretValueForm
 from accounts.models import MAX_SECRET_NAME, Secret
-from accounts.presets import presets_for
+from accounts.presets import page_presets
 from catalog.providers import required_keys
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
@@ -30,19 +30,15 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         for name in required_keys(model_id).names:
             needs.setdefault(name, []).append(model_id)
     saved = {s.name for s in secrets}
+    asked = request.GET.get("name", "")[:MAX_SECRET_NAME]
     return {
         "nav": "secrets",
         # Each secret with the enabled models whose keys it holds.
         "secrets": [(secret, needs.get(secret.name, [])) for secret in secrets],
-        "presets": presets_for(saved),
-        "form": SecretForm(initial={"name": request.GET.get("name", "")[:MAX_SECRET_NAME]}),
+        "presets": page_presets(saved, needs, asked.strip().upper()),
+        "form": SecretForm(initial={"name": asked}),
         **extra,
     }
-
-
-@require_GET
-def page(request: AuthedRequest) -> HttpResponse:
-    return render(request, TEMPLATE, _context(request))
 
 
 def _done(request: AuthedRequest, message: str) -> HttpResponse:
@@ -50,9 +46,12 @@ def _done(request: AuthedRequest, message: str) -> HttpResponse:
     return fragment_or_redirect(request, None, reverse("accounts:secrets"), success=message)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("value")
-def create(request: AuthedRequest) -> HttpResponse:
+def page(request: AuthedRequest) -> HttpResponse:
+    """The page, whose form adds a secret: its errors re-render at the page's own address."""
+    if request.method != "POST":
+        return render(request, TEMPLATE, _context(request))
     form = SecretForm(request.POST)
     if form.is_valid():
         try:
@@ -81,20 +80,17 @@ def replace(request: AuthedRequest, pk: UUID) -> HttpResponse:
             form.add_error("value", exc)
         else:
             return _done(request, f"Replaced the value of {secret.name}.")
-    context = _context(request, replace_form=form, replacing=secret.pk)
-    return render(request, TEMPLATE, context)
+    # Back to the page (this address only takes the form), the reason in the message.
+    reason = " ".join(str(message) for message in form.errors["value"])
+    page = reverse("accounts:secrets")
+    return fragment_or_redirect(
+        request, None, page, error=f"{secret.name} was not changed: {reason}"
+    )
 
 
 @require_POST
 def delete(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    # The page asks first (naming the models that need the secret): this only deletes.
     secret = get_object_or_404(Secret, pk=pk, user=request.user)
-    needed_by = [
-        m
-        for m in request.user.enabled_models.values_list("model_id", flat=True)
-        if secret.name in required_keys(m).names
-    ]
-    if needed_by and request.POST.get("confirm") != "yes":
-        context = _context(request, confirm_delete=secret, needed_by=needed_by)
-        return render(request, TEMPLATE, context)
     secret.delete()
     return _done(request, f"Deleted {secret.name}.")

@@ -39,3 +39,18 @@ document.addEventListener("click", (event) => {
   });
   countSelection(form);
 });
+
+// Copy buttons ([data-copy] names the element whose text they copy), shown only with JavaScript.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  try {
+    await navigator.clipboard.writeText(source.textContent.trim());
+    button.textContent = "Copied";
+  } catch {
+    // No clipboard access (an insecure origin, a refused permission): select it for Ctrl+C.
+    getSelection().selectAllChildren(source);
+    button.textContent = "Select and copy";
+  }
+});

@@ -70,6 +70,6 @@ def test_the_page_renders_the_forms_limits(client, contributor):
 @pytest.mark.django_db
 def test_an_error_is_tied_to_its_field(client, contributor):
     client.force_login(contributor)
-    html = client.post("/settings/secrets/new/", {"name": "1BAD", "value": "v" * 20}).content
+    html = client.post("/settings/secrets/", {"name": "1BAD", "value": "v" * 20}).content
     html = html.decode()
     assert 'aria-describedby="id_name_error"' in html and '<div id="id_name_error">' in html

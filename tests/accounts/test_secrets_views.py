@@ -18,12 +18,12 @@ PAGE = "/settings/secrets/"
 VALUE = "sk-ant-api03-TOPSECRET-value-0123456789"
 
 
-@pytest.mark.parametrize(("method", "url"), [("get", PAGE), ("post", PAGE + "new/")])
-def test_anonymous_goes_to_login(client, method, url):
-    assert getattr(client, method)(url)["Location"].startswith("/accounts/login/")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_goes_to_login(client, method):
+    assert getattr(client, method)(PAGE)["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize(("method", "url"), [("get", PAGE + "new/"), ("post", PAGE)])
+@pytest.mark.parametrize(("method", "url"), [("put", PAGE)])
 def test_wrong_method_is_405(client, contributor, method, url):
     client.force_login(contributor)
     assert getattr(client, method)(url).status_code == 405
@@ -32,7 +32,7 @@ def test_wrong_method_is_405(client, contributor, method, url):
 def test_a_post_without_the_csrf_token_is_refused(contributor):
     csrf = Client(enforce_csrf_checks=True)
     csrf.force_login(contributor)
-    assert csrf.post(PAGE + "new/", {"name": "A", "value": "b" * 20}).status_code == 403
+    assert csrf.post(PAGE, {"name": "A", "value": "b" * 20}).status_code == 403
     assert not Secret.objects.exists()
 
 
@@ -52,9 +52,7 @@ def test_prefill_from_query_string(client, contributor):
 
 def test_create_normalises_and_masks(client, contributor):
     client.force_login(contributor)
-    response = client.post(
-        PAGE + "new/", {"name": "anthropic_api_key", "value": VALUE}, follow=True
-    )
+    response = client.post(PAGE, {"name": "anthropic_api_key", "value": VALUE}, follow=True)
     html = response.content.decode()
     secret = Secret.objects.get(user=contributor)
     assert secret.name == "ANTHROPIC_API_KEY" and secret.provider == "anthropic"
@@ -76,7 +74,7 @@ def test_create_normalises_and_masks(client, contributor):
 )
 def test_bad_input_is_explained_and_nothing_saved(client, contributor, name, value, message):
     client.force_login(contributor)
-    response = client.post(PAGE + "new/", {"name": name, "value": value})
+    response = client.post(PAGE, {"name": name, "value": value})
     assert response.status_code == 200
     assert message in unescape(response.content.decode())
     assert not Secret.objects.exists()
@@ -87,7 +85,7 @@ def test_bad_input_is_explained_and_nothing_saved(client, contributor, name, val
 def test_duplicate_name_is_refused_and_value_kept(client, contributor):
     save_secret(user=contributor, name="OPENAI_API_KEY", value=VALUE)
     client.force_login(contributor)
-    response = client.post(PAGE + "new/", {"name": "openai_api_key", "value": "other-value-123"})
+    response = client.post(PAGE, {"name": "openai_api_key", "value": "other-value-123"})
     assert "already have OPENAI_API_KEY" in response.content.decode()
     assert Secret.objects.get().reveal() == VALUE
 
@@ -107,7 +105,9 @@ def test_replacing_with_an_empty_value_is_explained(client, contributor):
     secret = save_secret(user=contributor, name="OPENAI_API_KEY", value=VALUE)
     client.force_login(contributor)
     response = client.post(f"{PAGE}{secret.pk}/replace/", {"value": ""})
-    assert "Enter the value to store" in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == PAGE
+    html = client.get(PAGE).content.decode()
+    assert "OPENAI_API_KEY was not changed: Enter the value to store" in html
     assert Secret.objects.get().reveal() == VALUE
 
 
@@ -118,29 +118,75 @@ def test_each_secret_lists_the_models_it_serves(client, contributor):
     assert "anthropic/claude-opus-4-5" in client.get(PAGE).content.decode()
 
 
-def test_delete_asks_first_when_enabled_models_need_it(client, contributor):
+def test_delete_confirmation_on_the_page_names_the_models_that_need_it(client, contributor):
+    save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
+    EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
+    client.force_login(contributor)
+    html = unescape(client.get(PAGE).content.decode())
+    box = html[
+        html.index('<details class="confirm">') : html.index(
+            "</details>", html.index("Yes, delete")
+        )
+    ]
+    assert "1 of your models need it: anthropic/claude-opus-4-5" in box
+    assert 'type="submit"' in box  # the real button, inside the disclosure: no script needed
+
+
+def test_delete_removes_and_redirects_to_the_page(client, contributor):
     secret = save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
     EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
     client.force_login(contributor)
     response = client.post(f"{PAGE}{secret.pk}/delete/")
-    assert response.status_code == 200
-    assert "is needed by 1 of your models" in response.content.decode()
-    assert Secret.objects.filter(pk=secret.pk).exists()
-
-
-def test_confirmed_delete_removes_a_needed_secret(client, contributor):
-    secret = save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
-    EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
-    client.force_login(contributor)
-    client.post(f"{PAGE}{secret.pk}/delete/", {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == PAGE
     assert not Secret.objects.filter(pk=secret.pk).exists()
 
 
-def test_delete_without_dependents_needs_no_confirmation(client, contributor):
-    secret = save_secret(user=contributor, name="UNUSED_TOKEN", value=VALUE)
+def test_a_bad_new_secret_is_explained_at_the_page_address(client, contributor):
     client.force_login(contributor)
-    client.post(f"{PAGE}{secret.pk}/delete/")
-    assert not Secret.objects.exists()
+    response = client.post(PAGE, {"name": "1BAD", "value": "v" * 20})
+    assert response.status_code == 200 and response.request["PATH_INFO"] == PAGE
+    assert 'action="/settings/secrets/"' in response.content.decode()
+    assert client.get(PAGE + "new/").status_code == 404
+
+
+def test_page_says_where_secrets_are_used_and_what_ready_means(client, contributor):
+    client.force_login(contributor)
+    text = unescape(client.get(PAGE).content.decode())
+    assert "Remote runs get them as environment variables" in text
+    assert "use your shell's variables instead" in text
+    assert "On Chat Models a model is “Ready” once every variable it needs is saved here" in text
+    assert "injected only into remote runs" not in text
+
+
+def test_presets_put_the_keys_enabled_models_need_first(client, contributor):
+    for model_id in ("openai/gpt-4o", "azure/gpt-4o", "azure/gpt-4o-mini"):
+        EnabledModel.objects.create(user=contributor, model_id=model_id)
+    client.force_login(contributor)
+    html = unescape(client.get(PAGE).content.decode())
+    presets = html[html.index('id="presets"') :]
+    order = [
+        presets.index(f"?name={n}#")
+        for n in ("AZURE_API_BASE", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+    ]
+    assert order == sorted(order)
+    assert "Needed by 2 of your models" in presets and "Needed by 1 of your models" in presets
+
+
+def test_add_to_secrets_for_a_provider_with_several_variables_offers_all(client, contributor):
+    client.force_login(contributor)
+    html = client.get(PAGE + "?name=AZURE_API_KEY").content.decode()
+    for name in ("AZURE_API_KEY", "AZURE_API_BASE", "AZURE_API_VERSION"):
+        assert f"?name={name}#add-secret" in html
+    bedrock = client.get(PAGE + "?name=AWS_ACCESS_KEY_ID").content.decode()
+    assert "?name=AWS_SECRET_ACCESS_KEY#add-secret" in bedrock
+
+
+def test_rows_have_mobile_labels_and_relative_times(client, contributor):
+    save_secret(user=contributor, name="ANTHROPIC_API_KEY", value=VALUE)
+    client.force_login(contributor)
+    html = client.get(PAGE).content.decode()
+    assert 'data-label="Updated"' in html and 'data-label="Name"' in html
+    assert "<time datetime=" in html and " ago</time>" in html
 
 
 def test_presets_show_configured_state(client, contributor):
@@ -152,7 +198,7 @@ def test_presets_show_configured_state(client, contributor):
 
 def test_plaintext_never_appears_on_any_page(client, contributor, staff):
     client.force_login(contributor)
-    client.post(PAGE + "new/", {"name": "ANTHROPIC_API_KEY", "value": VALUE})
+    client.post(PAGE, {"name": "ANTHROPIC_API_KEY", "value": VALUE})
     EnabledModel.objects.create(user=contributor, model_id="anthropic/claude-opus-4-5")
     pages = [PAGE, "/settings/chat-models/", "/settings/api-keys/", "/orgs/acme/members/"]
     for url in pages:
@@ -173,7 +219,7 @@ def _error_report(record: logging.LogRecord) -> str:
 def test_a_crash_while_saving_keeps_the_value_out_of_the_error_report(
     contributor, monkeypatch, caplog, action
 ):
-    url = PAGE + "new/"
+    url = PAGE
     if action == "replace":
         secret = save_secret(user=contributor, name="ANTHROPIC_API_KEY", value="old-value-123456")
         url = f"{PAGE}{secret.pk}/replace/"

@@ -1,0 +1,120 @@
+"""The README's shell commands work as written on a fresh clone, after the set-up `make run`
+does; and `make`'s install rule leaves no build litter in the checkout."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(sys.prefix)
+MANAGE = re.compile(r"\.venv/bin/python manage\.py [^|)\n]*")
+PLACEHOLDER = re.compile(r"\b(URL|PATH|FILE)\b|[<…]")
+
+
+def _fresh_clone(dest: Path) -> Path:
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
+    for name in filter(None, tracked):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=dest, check=True)
+    return dest
+
+
+def _env(**extra: str) -> dict[str, str]:
+    # A newcomer's shell: none of the variables the test run or a developer may have set.
+    dropped = ("DEBUG", "SECRET_KEY", "SECRETS_ENCRYPTION_KEYS", "DATABASE_URL", "REDIS_URL")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in dropped and not k.startswith(("DJANGO_", "PYTEST_", "LITELLM_", "MAKE"))
+    }
+    return env | extra
+
+
+def _sh(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def readme_manage_commands() -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    # The production block runs with its own exported secrets, not a checkout's defaults.
+    development = [block for block in blocks if "DEBUG=0" not in block]
+    commands = [m.group(0).strip() for block in development for m in MANAGE.finditer(block)]
+    # A server never returns, and a placeholder (URL, <slug>, …) is for the reader to fill in.
+    return [c for c in commands if "runserver" not in c and not PLACEHOLDER.search(c)]
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    dest = _fresh_clone(tmp_path_factory.mktemp("clone"))
+    (dest / ".venv").symlink_to(VENV)
+    return dest
+
+
+def test_production_refuses_to_start_without_a_dotenv(clone):
+    assert not (clone / ".env").exists()
+    result = _sh(".venv/bin/python manage.py check", clone)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_readme_commands_run_after_the_make_run_setup(clone):
+    # -o: the shared virtualenv is installed already; everything else runs as `make run` does.
+    setup = _sh("make -o .venv/.installed setup", clone)
+    assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-2000:]
+    assert "DEBUG=1" in (clone / ".env").read_text()
+
+    commands = readme_manage_commands()
+    assert any("create_api_key member@example.com" in c for c in commands), commands
+    for command in commands:
+        result = _sh(command, clone)
+        assert "Traceback" not in result.stderr, f"{command}\n{result.stderr[-2000:]}"
+        if "sync_platform_models" in command:  # the test has no proxy: a clear refusal
+            assert "LITELLM_PROXY_URL is not set" in result.stderr
+            continue
+        assert result.returncode == 0, f"{command}\n{result.stderr[-2000:]}"
+
+    key = _sh(".venv/bin/python manage.py create_api_key member@example.com --name t", clone)
+    assert key.returncode == 0 and key.stdout.strip(), key.stderr
+    resync = _sh(".venv/bin/python manage.py sync_catalog", clone)
+    assert resync.returncode == 0, resync.stderr[-2000:]
+    # No proxy configured: a clear refusal, not a traceback.
+    platform = _sh(".venv/bin/python manage.py sync_platform_models", clone)
+    assert platform.returncode == 1
+    assert "LITELLM_PROXY_URL is not set" in platform.stderr
+    assert "Traceback" not in platform.stderr
+
+
+def test_install_rule_leaves_no_build_litter(clone, tmp_path):
+    # The real rule, its stamp in a throwaway place rather than the shared virtualenv, with an
+    # installer that leaves what pip's in-tree build of this project leaves (a real build needs
+    # `wheel` from the network).
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(VENV / "bin" / "python")
+    fake_pip = "mkdir -p build/lib x.egg-info && touch build/lib/m.py x.egg-info/PKG-INFO && true"
+    result = _sh(f"make {venv}/.installed VENV={venv} PIP_INSTALL='{fake_pip}'", clone)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert (venv / ".installed").exists()
+    status = _sh("git status --porcelain --ignored", clone).stdout
+    assert "build/" not in status
+    assert "egg-info" not in status
