@@ -32,6 +32,7 @@ PAGES = {
     "settings/chat-models/reset/": {"POST"},
     "settings/chat-models/check/": {"POST"},
     "settings/chat-models/move/": {"POST"},
+    "settings/chat-models/replace/": {"POST"},
     "settings/secrets/": {"GET"},
     "settings/secrets/new/": {"POST"},
     "settings/secrets/<uuid:pk>/replace/": {"POST"},

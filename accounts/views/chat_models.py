@@ -210,6 +210,24 @@ def move_model(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
+def replace_model(request: AuthedRequest) -> HttpResponse:
+    """Swap a retiring model for its suggested replacement, in the same place in the list."""
+    old_id = request.POST.get("model_id", "")[:1000]
+    try:
+        new_id = services.replace_model(
+            user=request.user, old_id=old_id, new_id=request.POST.get("new_id", "")[:1000]
+        )
+    except ValidationError as exc:
+        return _after_change(request, error=exc.messages[0])
+    return _after_change(
+        request,
+        success=f"Replaced {old_id} with {new_id}.",
+        anchor=f"byok-row-{dom_id(new_id)}",
+        removed=[old_id],
+    )
+
+
+@require_POST
 def check_model(request: AuthedRequest) -> HttpResponse:
     """Catalog lookup, then the LiteLLM compatibility check, for an id typed by hand."""
     result = check_compatibility(request.POST.get("model_id", "")[:1000], suggest=True)
