@@ -154,11 +154,15 @@ def user_byok(user: User) -> list[PickerModel]:
         user.enabled_models.order_by("position", "id").values_list("model_id", flat=True)
     )
     saved_keys = set(user.secrets.values_list("name", flat=True))
-    entries = byok_entries(model_ids, saved_keys)
-    # One more query, only when some model is retiring: the replacements of all of them.
+    return byok_entries(model_ids, saved_keys)
+
+
+def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
+    """Fill in `replacement` for the retiring and retired entries of a BYOK list: one query,
+    and only when some entry is retiring."""
     ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
     if ending:
-        suggested = replacements(ending, exclude=model_ids)
+        suggested = replacements(ending, exclude=[e.id for e in entries])
         for entry in entries:
             entry.replacement = suggested.get(entry.id)
     return entries

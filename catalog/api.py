@@ -63,6 +63,9 @@ class CatalogFilters(Schema):
     min_price: float | None = Field(None, ge=0)
     max_price: float | None = Field(None, ge=0)
     featured: bool | None = None
+    include_retired: bool = Field(
+        True, description="False hides models past their deprecation date"
+    )
 
 
 class ValidateIn(Schema):

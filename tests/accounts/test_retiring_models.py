@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import EnabledModel
-from accounts.picker import user_byok
+from accounts.picker import suggest_replacements, user_byok
 from catalog.costmap import record_for
 from catalog.models import CatalogModel, Lifecycle, lifecycle
 from catalog.names import family
@@ -100,7 +100,7 @@ def test_byok_rows_carry_lifecycle_and_suggestion_in_one_extra_query(
         EnabledModel.objects.create(user=contributor, model_id=m)
     # list, secrets, catalog rows, then ONE query for both retiring rows' replacements
     with django_assert_num_queries(4):
-        rows = {e.id: e for e in user_byok(contributor)}
+        rows = {e.id: e for e in suggest_replacements(user_byok(contributor))}
     assert rows["openai/gpt-5.2"].lifecycle == Lifecycle.CURRENT
     assert rows["openai/gpt-5.2"].replacement is None
     assert rows["anthropic/claude-3-opus-20240229"].lifecycle == Lifecycle.RETIRING

@@ -44,7 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: str, output: str, **options: object) -> None:
         try:
-            from genai_prices import __version__, data
+            from genai_prices import __version__, data  # type: ignore[import-not-found]
         except ImportError:
             raise CommandError(
                 "genai-prices is not installed: pip install genai-prices, then run this again."
