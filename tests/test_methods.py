@@ -57,6 +57,8 @@ PAGES = {
     "orgs/<slug:slug>/access/apply/": {"POST"},
     "orgs/<slug:slug>/access/import/": {"POST"},
     "orgs/<slug:slug>/access/import/apply/": {"POST"},
+    "orgs/<slug:slug>/access/undeployed/": {"GET"},
+    "orgs/<slug:slug>/access/undeployed/remove/": {"POST"},
     EXPORT: {"GET"},
     "invitations/": {"GET"},
     "invitations/<str:token>/": {"GET"},
