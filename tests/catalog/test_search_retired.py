@@ -32,6 +32,7 @@ def models(db):
     make("openai/gpt-8", days=30, featured=True)  # retiring: still ranks as usual
     make("openai/gpt-7", featured=True)
     make("azure/gpt-9")  # a reseller's: tier 1, but current
+    make("openai/ft-gpt-6")  # matches "gpt" but not as a prefix: the last current tier
 
 
 def ids(query: str, **filters) -> list[str]:
@@ -55,10 +56,15 @@ def test_retired_models_rank_last_in_both_query_paths(query):
 
 @pytest.mark.usefixtures("models")
 def test_retired_no_hides_them_and_the_count_agrees():
-    assert ids("gpt retired:no") == ["openai/gpt-8", "openai/gpt-7", "azure/gpt-9"]
+    assert ids("gpt retired:no") == [
+        "openai/gpt-8",
+        "openai/gpt-7",
+        "azure/gpt-9",
+        "openai/ft-gpt-6",
+    ]
     assert ids("gpt", include_retired=False) == ids("gpt retired:no")
     assert ids("gpt retired:yes") == ids("gpt")
-    assert search_results(parse_query("gpt retired:no", limit=2)).total == 3
+    assert search_results(parse_query("gpt retired:no", limit=2)).total == 4
 
 
 @pytest.mark.parametrize("token", ["retired:maybe", "retired:"])
@@ -79,9 +85,14 @@ def test_retired_no_alone_keeps_the_featured_list(models):
 def test_api_include_retired(models, contributor):
     api = ApiClient(contributor)
     found = api.get("/inference/catalog", query="gpt", include_retired="false").json()["models"]
-    assert [m["id"] for m in found] == ["openai/gpt-8", "openai/gpt-7", "azure/gpt-9"]
+    assert [m["id"] for m in found] == [
+        "openai/gpt-8",
+        "openai/gpt-7",
+        "azure/gpt-9",
+        "openai/ft-gpt-6",
+    ]
     everything = api.get("/inference/catalog", query="gpt").json()["models"]
-    assert everything[-1]["deprecation_date"] is not None and len(everything) == 5
+    assert everything[-1]["deprecation_date"] is not None and len(everything) == 6
 
 
 def test_page_labels_and_hides_retired(models, client, contributor):

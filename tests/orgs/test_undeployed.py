@@ -35,6 +35,8 @@ def gone(org, owner, restricted, platform_models):
         Membership.objects.create(
             org=org, user=make_user(email), role=Role.CONTRIBUTOR, allowed_model_ids=allowed
         )
+    # Edited before: the removal checks the version it read, whatever it is.
+    Membership.objects.filter(user__email="a@example.com").update(access_version=3)
     return org
 
 
