@@ -47,6 +47,7 @@ class PickerModelOut(Schema):
     modalities_input: list[str]
     modalities_output: list[str]
     knowledge_cutoff: date | None
+    deprecation_date: date | None = Field(description="The provider retires it on this day")
 
     @staticmethod
     def from_entry(m: PickerModel) -> dict:

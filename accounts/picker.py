@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from catalog.models import CatalogModel, ModelSpecs, PlatformModel
+from catalog.models import CatalogModel, Lifecycle, ModelSpecs, PlatformModel, lifecycle
 from catalog.names import display_name
 from catalog.platform import PlatformStatus, deployed_models, platform_status
 from catalog.providers import PLATFORM_PROVIDER_LABEL, KeyRequirement, get_provider, provider_of
+from catalog.replacements import replacements
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,6 +31,8 @@ class PickerModel:
     missing_keys: list[str] = field(default_factory=list)
     in_catalog: bool = True
     specs: ModelSpecs | None = None
+    # For a retiring or retired BYOK model: the current model suggested in its place.
+    replacement: str | None = None
 
     @property
     def has_required_keys(self) -> bool:
@@ -73,6 +76,14 @@ class PickerModel:
     @property
     def knowledge_cutoff(self) -> date | None:
         return self._spec("knowledge_cutoff")
+
+    @property
+    def deprecation_date(self) -> date | None:
+        return self._spec("deprecation_date")
+
+    @property
+    def lifecycle(self) -> str:
+        return lifecycle(self.deprecation_date)
 
 
 @dataclass
@@ -144,6 +155,17 @@ def user_byok(user: User) -> list[PickerModel]:
     )
     saved_keys = set(user.secrets.values_list("name", flat=True))
     return byok_entries(model_ids, saved_keys)
+
+
+def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
+    """Fill in `replacement` for the retiring and retired entries of a BYOK list: one query,
+    and only when some entry is retiring."""
+    ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
+    if ending:
+        suggested = replacements(ending, exclude=[e.id for e in entries])
+        for entry in entries:
+            entry.replacement = suggested.get(entry.id)
+    return entries
 
 
 def picker_set(*, user: User, membership: Membership | None) -> PickerSet:

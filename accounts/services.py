@@ -267,3 +267,20 @@ def move_model(*, user: User, model_id: str, direction: str) -> None:
                 row.position = position
                 changed.append(row)
         EnabledModel.objects.bulk_update(changed, ["position"])
+
+
+def replace_model(*, user: User, old_id: str, new_id: str) -> str:
+    """Put catalog model `new_id` where `old_id` is in the BYOK list (same position), under the
+    same lock as every other list edit. Returns the canonical new id."""
+    new_id = resolve_model_id(new_id, suggest=False)
+    with transaction.atomic():
+        _lock_user(user)
+        rows = EnabledModel.objects.filter(user=user)
+        row = rows.filter(model_id=old_id).first()
+        if row is None:
+            raise ValidationError(f"{old_id} is not in your models.", code="missing")
+        if rows.filter(model_id=new_id).exists():
+            raise ValidationError(f"{new_id} is already in your models.", code="duplicate")
+        row.model_id = new_id
+        row.save(update_fields=["model_id"])
+    return new_id

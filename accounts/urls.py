@@ -19,6 +19,7 @@ urlpatterns = [
     path("chat-models/remove/", chat_models.remove_model, name="remove_model"),
     path("chat-models/reset/", chat_models.reset_models, name="reset_models"),
     path("chat-models/move/", chat_models.move_model, name="move_model"),
+    path("chat-models/replace/", chat_models.replace_model, name="replace_model"),
     path("chat-models/check/", chat_models.check_model, name="check_model"),
     path("secrets/", secrets.page, name="secrets"),
     path("secrets/<uuid:pk>/replace/", secrets.replace, name="replace_secret"),

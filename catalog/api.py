@@ -26,6 +26,7 @@ class CatalogModelOut(Schema):
     modalities_input: list[str]
     modalities_output: list[str]
     knowledge_cutoff: date | None
+    deprecation_date: date | None = Field(description="The provider retires it on this day")
     open_weights: bool
 
     @staticmethod
@@ -42,6 +43,7 @@ class CatalogModelOut(Schema):
             "modalities_input": m.modalities_input,
             "modalities_output": m.modalities_output,
             "knowledge_cutoff": m.knowledge_cutoff,
+            "deprecation_date": m.deprecation_date,
             "open_weights": m.open_weights,
         }
 
@@ -61,6 +63,9 @@ class CatalogFilters(Schema):
     min_price: float | None = Field(None, ge=0)
     max_price: float | None = Field(None, ge=0)
     featured: bool | None = None
+    include_retired: bool = Field(
+        True, description="False hides models past their deprecation date"
+    )
 
 
 class ValidateIn(Schema):

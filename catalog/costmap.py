@@ -110,12 +110,20 @@ def _modalities(entry: dict[str, Any]) -> tuple[list[str], list[str]]:
     return [str(m) for m in inputs], [str(m) for m in outputs]
 
 
-def record_for(model_id: str, provider: str, entry: dict[str, Any]) -> dict[str, Any]:
-    name = display_name(model_id)
+def record_for(
+    model_id: str,
+    provider: str,
+    entry: dict[str, Any],
+    *,
+    name: str | None = None,
+    source: str = "litellm",
+) -> dict[str, Any]:
+    name = name or display_name(model_id)
     tail = model_tail(model_id)
     modalities_input, modalities_output = _modalities(entry)
     record = {
         "provider": provider,
+        "source": source,
         "display_name": name,
         "mode": entry.get("mode", "chat"),
         "context_window": entry.get("max_input_tokens") or entry.get("max_tokens"),

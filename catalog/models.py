@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.db.models.functions import Length
@@ -10,6 +10,30 @@ from django.utils import timezone
 
 # How long a newly deployed platform model is marked "New" in the access editors.
 NEW_FOR = timedelta(days=14)
+# How long before its deprecation date a model is announced as "Retiring on <date>".
+RETIRING_WITHIN = timedelta(days=90)
+
+
+class Lifecycle:
+    """Where a model stands against its provider's deprecation date."""
+
+    CURRENT = ""
+    RETIRING = "retiring"
+    RETIRED = "retired"
+
+
+def lifecycle(deprecation_date: date | None, today: date | None = None) -> str:
+    """Retired from its deprecation date on (the provider stops serving it that day),
+    retiring in the RETIRING_WITHIN days before it, current otherwise."""
+    if deprecation_date is None:
+        return Lifecycle.CURRENT
+    today = today or timezone.localdate()
+    if deprecation_date <= today:
+        return Lifecycle.RETIRED
+    if deprecation_date - today <= RETIRING_WITHIN:
+        return Lifecycle.RETIRING
+    return Lifecycle.CURRENT
+
 
 # Capability name -> label. Each name has a `supports_<name>` field on ModelSpecs (and in
 # LiteLLM's model data); the order is the display order.
@@ -57,7 +81,12 @@ class ModelSpecs(models.Model):
 
 
 class CatalogModel(ModelSpecs):
-    """A published model that can be added to a BYOK list (from LiteLLM's cost map)."""
+    """A published model that can be added to a BYOK list (from LiteLLM's cost map or
+    OpenRouter's price list: `source`)."""
+
+    class Source(models.TextChoices):
+        LITELLM = "litellm", "LiteLLM cost map"
+        OPENROUTER = "openrouter", "OpenRouter (genai-prices)"
 
     model_id = models.CharField(max_length=255, unique=True, help_text="Canonical provider/model")
     provider = models.CharField(max_length=64, db_index=True)
@@ -74,6 +103,7 @@ class CatalogModel(ModelSpecs):
     version_key = models.FloatField(default=0, editable=False)
     provider_tier = models.PositiveSmallIntegerField(default=1, editable=False)
     synced_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.LITELLM)
 
     class Meta:
         ordering = ["model_id"]
@@ -102,6 +132,9 @@ class CatalogModel(ModelSpecs):
         from catalog.providers import get_provider
 
         return get_provider(self.provider).label
+
+    def lifecycle(self, today: date | None = None) -> str:
+        return lifecycle(self.deprecation_date, today)
 
 
 class PlatformModel(ModelSpecs):

@@ -135,3 +135,16 @@ def version_key(name: str) -> float:
         if value < 100:
             return value
     return 0.0
+
+
+# Words that mark a release of a model rather than the model line it belongs to.
+_RELEASE_WORDS = frozenset({"preview", "latest", "exp", "experimental", "beta", "alpha", "v"})
+
+
+def family(model_id: str) -> str:
+    """The model line an id belongs to: its tail's words without version numbers, dates or
+    release words ("claude-opus-4-1-20250805" and "claude-3-opus" -> "claude-opus",
+    "gpt-4o-2024-05-13" -> "gpt-4o", "gemini-2.5-pro-preview-03-25" -> "gemini-pro")."""
+    words = re.split(r"[-_.:\s]+", model_tail(model_id).lower())
+    kept = [w for w in words if w and not w.replace(".", "").isdigit() and w not in _RELEASE_WORDS]
+    return "-".join(kept)

@@ -9,7 +9,8 @@ SQLite tests that with LIKE '% claude %' / '% op%'; PostgreSQL with the equivale
 query `claude & op:*` on a GIN-indexed generated tsvector column (migration 0004).
 Rank: exact id, then a name or id that starts with the query (btree prefix indexes), then
 rows whose own id holds every word (not partly the provider's name: "4o" is not "gpt-5.4
-OpenAI"), then the rest; ties by STATIC_ORDER.
+OpenAI"), then the rest; retired models (past their deprecation date) after all of those, or
+not at all with `retired:no`; ties by STATIC_ORDER.
 When nothing matches, each unknown word is corrected to the closest catalog word (the same
 trigram similarity: pg_trgm over a table of the catalog's words on PostgreSQL, Python over
 the rows on SQLite) and the exact search runs again.
@@ -20,12 +21,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
+from django.utils import timezone
 
 from catalog.models import CAPABILITIES, CatalogModel
 from catalog.providers import FIRST_PARTY, PROVIDERS
@@ -43,7 +46,7 @@ _SIMILAR_WORDS = 20
 
 # Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
 _WORD = re.compile(r"[a-z]+|[0-9]+")
-_TOKEN = re.compile(r"^(provider|cap|ctx|price|open):(.+)$", re.IGNORECASE)
+_TOKEN = re.compile(r"^(provider|cap|ctx|price|open|retired):(.+)$", re.IGNORECASE)
 _COMPARISON = re.compile(r"^(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km])?$", re.IGNORECASE)
 _CAP_ALIASES = {
     "tools": "function_calling",
@@ -107,6 +110,8 @@ class SearchParams:
     min_price: float | None = None
     max_price: float | None = None
     featured: bool | None = None
+    # False hides models past their deprecation date; not a filter that ends the featured list.
+    include_retired: bool = True
     limit: int = DEFAULT_LIMIT
     offset: int = 0
     errors: list[str] = field(default_factory=list)
@@ -141,7 +146,9 @@ _EXAMPLES = {
     "ctx": "ctx:>=128k (context window in tokens) or ctx:<=32k",
     "price": "price:<5 (USD per 1M input tokens) or price:>=1",
     "open": "open:yes or open:no",
+    "retired": "retired:no (hide retired models) or retired:yes",
 }
+_YES, _NO = {"yes", "true", "1"}, {"no", "false", "0"}
 
 
 def _provider_slug(value: str) -> str | None:
@@ -173,11 +180,14 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             params.errors.append(f"Unknown capability “{value}”. Try: {', '.join(CAPABILITIES)}.")
         elif cap not in params.capabilities:
             params.capabilities.append(cap)
-    elif key == "open":
-        if value.lower() not in {"yes", "no", "true", "false", "1", "0"}:
+    elif key in ("open", "retired"):
+        if value.lower() not in _YES | _NO:
             params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
             return
-        params.open_weights = value.lower() in {"yes", "true", "1"}
+        if key == "open":
+            params.open_weights = value.lower() in _YES
+        else:
+            params.include_retired = value.lower() in _YES
     else:
         match = _COMPARISON.match(value)
         if not match:
@@ -240,6 +250,16 @@ _LOOKUPS = {
 }
 
 
+def today() -> date:
+    """The day retirement is judged on (one place, so tests can pin it)."""
+    return timezone.localdate()
+
+
+def _retired() -> Q:
+    """Past its deprecation date (catalog.models.lifecycle's "retired")."""
+    return Q(deprecation_date__lte=today())
+
+
 def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
     lookups: dict[str, object] = {f"supports_{cap}": True for cap in params.capabilities}
     if params.provider:
@@ -247,7 +267,8 @@ def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
     for name, lookup in _LOOKUPS.items():
         if (value := getattr(params, name)) is not None:
             lookups[lookup] = value
-    return CatalogModel.objects.filter(is_active=True, **lookups)
+    qs = CatalogModel.objects.filter(is_active=True, **lookups)
+    return qs if params.include_retired else qs.exclude(_retired())
 
 
 def _words_condition(phrases: list[str]) -> Q:
@@ -309,9 +330,11 @@ def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
     if not phrases:
         if not params.has_filters:
             qs = qs.filter(featured=True)
-        return qs.order_by(*STATIC_ORDER)
+        last = Case(When(_retired(), then=Value(4)), default=Value(0), output_field=IntegerField())
+        return qs.annotate(rank=last).order_by("rank", *STATIC_ORDER)
     inside = _inside_tail(phrases)
     rank = Case(
+        When(_retired(), then=Value(4)),
         When(model_id=params.text.strip().lower(), then=Value(0)),
         When(_starts_with(phrases), then=Value(1)),
         *([When(inside, then=Value(2))] if inside else []),
@@ -336,12 +359,22 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
     # The prefix tier implies every word, so it tests only the prefix (better row estimates).
     qs = _matching(params, phrases)
     inside = _inside_tail(phrases)
-    # Ranks 2 and 3 share one pass over the matches: phrases of several tokens match few rows.
-    rest = Case(When(inside, then=Value(2)), default=Value(3)) if inside else Value(3)
+    # Ranks 2, 3 and 4 (retired) share one pass over the matches: phrases of several tokens
+    # match few rows. Retired rows only ever rank 4, so the first two tiers leave them out.
+    rest = Case(
+        When(_retired(), then=Value(4)),
+        *([When(inside, then=Value(2))] if inside else []),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
     tiers = [
-        qs.filter(model_id=params.text.strip().lower()).annotate(rank=Value(0)).order_by()[:1],
+        qs.filter(model_id=params.text.strip().lower())
+        .exclude(_retired())
+        .annotate(rank=Value(0))
+        .order_by()[:1],
         _matching(params, [])
         .filter(_starts_with(phrases))
+        .exclude(_retired())
         .annotate(rank=Value(1))
         .order_by(*STATIC_ORDER)[:window],
         qs.annotate(rank=rest).order_by("rank", *STATIC_ORDER)[: 2 * window],

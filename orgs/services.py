@@ -264,3 +264,26 @@ def set_many_model_access(
                 if _apply_access(locked, allowed, actor=actor, via=via):
                     result.changed += 1
     return result
+
+
+def remove_from_allowlists(
+    *, org: Organization, model_id: str, actor: User, via: str
+) -> BulkResult:
+    """Take a platform model that is no longer deployed off every allowlist in the org, in
+    one transaction through set_many_model_access: each member audited, each checked against
+    the access version read here (a list changed meanwhile is left and reported stale)."""
+    if PlatformModel.objects.filter(model_id=model_id, is_active=True).exists():
+        raise ValidationError(
+            f"{model_id} is deployed; change who may use it in the matrix.", code="deployed"
+        )
+    lists = Membership.objects.filter(org=org, allowed_model_ids__isnull=False).values_list(
+        "user_id", "access_version", "allowed_model_ids"
+    )
+    wanted: dict[UUID, tuple[int, list[str] | None]] = {
+        user_id: (version, [i for i in allowed or [] if i != model_id])
+        for user_id, version, allowed in lists
+        if model_id in (allowed or [])
+    }
+    if not wanted:
+        raise ValidationError(f"No allowlist in {org.name} names {model_id}.", code="missing")
+    return set_many_model_access(org=org, wanted=wanted, actor=actor, via=via)

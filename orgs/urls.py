@@ -11,6 +11,7 @@ from orgs.views import (
     model_access,
     org_settings,
     switch,
+    undeployed,
 )
 
 app_name = "orgs"
@@ -48,4 +49,10 @@ urlpatterns += [
     ),
     path("<slug:slug>/access/import/", access_file.import_preview, name="access_import"),
     path("<slug:slug>/access/import/apply/", access_file.import_apply, name="access_import_apply"),
+]
+
+# Platform models no longer deployed but still on allowlists.
+urlpatterns += [
+    path("<slug:slug>/access/undeployed/", undeployed.page, name="undeployed"),
+    path("<slug:slug>/access/undeployed/remove/", undeployed.remove, name="undeployed_remove"),
 ]

@@ -19,7 +19,7 @@ from django_htmx.http import push_url
 
 from accounts import services
 from accounts.forms import ModelIdForm
-from accounts.picker import picker_set, user_byok
+from accounts.picker import picker_set, suggest_replacements, user_byok
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
 from catalog.providers import get_provider
 from catalog.search import (
@@ -38,6 +38,8 @@ from settings_app.types import AuthedRequest
 TEMPLATE = "accounts/chat_models.html"
 PAGE_SIZE = DEFAULT_LIMIT
 MAX_PAGE = 10_000
+# The search's state, kept in page URLs and carried through the list's forms.
+SEARCH_KEYS = ("q", "provider", "cap", "retired")
 
 
 def provider_choices() -> list[tuple[str, str]]:
@@ -75,11 +77,14 @@ def _page_number(data: QueryDict) -> int:
 
 
 def _search_params(request: AuthedRequest) -> SearchParams:
+    # "Hide retired" only ever hides: unticked, a retired:no typed in the query still applies.
+    hide_retired = {"include_retired": False} if request.GET.get("retired") == "no" else {}
     return parse_query(
         request.GET.get("q", ""),
         provider=request.GET.get("provider") or None,
         capabilities=[c for c in [request.GET.get("cap")] if c],
         offset=request.GET.get("offset"),
+        **hide_retired,
     )
 
 
@@ -90,13 +95,14 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     return {
         "nav": "chat_models",
         "picker": picker,
-        "byok": picker.byok,
+        "byok": suggest_replacements(picker.byok),
         "params": params,
         "results": _search(params, page),
         "enabled": set(picker.enabled_model_ids),
         "q": request.GET.get("q", ""),
         "provider": request.GET.get("provider", ""),
         "cap": request.GET.get("cap", ""),
+        "retired": request.GET.get("retired", ""),
         "first_url": _page_url(request.GET),
         "more_url": _page_url(request.GET, page=page + 1),
         "provider_choices": provider_choices,  # called only where the dropdown renders
@@ -119,7 +125,7 @@ def page(request: AuthedRequest) -> HttpResponse:
 
 
 def _page_url(data: QueryDict, page: int = 1) -> str:
-    query = {k: v for k in ("q", "provider", "cap") if (v := data.get(k, "").strip())}
+    query = {k: v for k in SEARCH_KEYS if (v := data.get(k, "").strip())}
     if page > 1:
         query["page"] = str(page)
     url = reverse("accounts:chat_models")
@@ -135,9 +141,9 @@ def _after_change(
     def byok_fragment() -> HttpResponse:
         # Only what the partial renders: no platform list and no catalog search.
         context = {
-            "byok": user_byok(request.user),
+            "byok": suggest_replacements(user_byok(request.user)),
             "add_url": reverse("accounts:add_model"),
-            **{k: request.POST.get(k, "") for k in ("q", "provider", "cap")},
+            **{k: request.POST.get(k, "") for k in SEARCH_KEYS},
             "error": error,
             "success": success,
             **extra,
@@ -206,6 +212,24 @@ def move_model(request: AuthedRequest) -> HttpResponse:
         anchor=f"byok-row-{dom_id(model_id)}",
         moved=model_id,
         direction=direction,
+    )
+
+
+@require_POST
+def replace_model(request: AuthedRequest) -> HttpResponse:
+    """Swap a retiring model for its suggested replacement, in the same place in the list."""
+    old_id = request.POST.get("model_id", "")[:1000]
+    try:
+        new_id = services.replace_model(
+            user=request.user, old_id=old_id, new_id=request.POST.get("new_id", "")[:1000]
+        )
+    except ValidationError as exc:
+        return _after_change(request, error=exc.messages[0])
+    return _after_change(
+        request,
+        success=f"Replaced {old_id} with {new_id}.",
+        anchor=f"byok-row-{dom_id(new_id)}",
+        removed=[old_id],
     )
 
 

@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.models import CAPABILITIES
+from catalog.models import CAPABILITIES, Lifecycle, lifecycle
 
 register = template.Library()
 
@@ -62,3 +62,19 @@ def wrap_id(model_id: str) -> SafeString:
     """The id with a line-break opportunity after each / and -, so a narrow column wraps it
     between its parts ("anthropic/ claude- opus-") and never inside one."""
     return mark_safe(re.sub(r"([/-])", r"\1<wbr>", escape(model_id)))
+
+
+@register.filter
+def lifecycle_badge(model: Any) -> str:
+    """ "Retired" or "Retiring on <date>" for a model with a deprecation date; else nothing."""
+    deprecation_date = getattr(model, "deprecation_date", None)
+    if deprecation_date is None:
+        return ""
+    state = lifecycle(deprecation_date)
+    if state == Lifecycle.RETIRED:
+        return mark_safe('<span class="badge badge-danger">Retired</span>')
+    if state == Lifecycle.RETIRING:
+        return format_html(
+            '<span class="badge badge-warn">Retiring on {}</span>', deprecation_date.isoformat()
+        )
+    return ""

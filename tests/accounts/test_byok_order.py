@@ -143,9 +143,13 @@ def _fill(user, count: int) -> list[str]:
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_move_query_count_is_constant(client, contributor, django_assert_num_queries, count):
+    from catalog.models import CatalogModel
+
     ids = _fill(contributor, count)
     client.force_login(contributor)
-    with django_assert_num_queries(10):
+    # One more when a listed model is retiring or retired: its replacement is suggested.
+    ending = any(m.lifecycle() for m in CatalogModel.objects.filter(model_id__in=ids))
+    with django_assert_num_queries(10 + ending):
         response = client.post(MOVE, {"model_id": ids[1], "direction": "up"}, **HTMX)
     assert response.content.decode().count('id="byok-row-') == count
     assert order(contributor)[:2] == [ids[1], ids[0]]

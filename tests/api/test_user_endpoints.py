@@ -43,6 +43,7 @@ def test_catalog_search_with_filters(contributor):
         "modalities_input",
         "modalities_output",
         "knowledge_cutoff",
+        "deprecation_date",
         "open_weights",
     }
     models = client.get(

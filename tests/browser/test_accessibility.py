@@ -4,6 +4,7 @@ critical at 1280 and 390 px, and screenshots of both widths land in artifacts/sc
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.models import ApiKey, User
 from accounts.services import add_model, save_secret
-from catalog.models import PlatformModel
+from catalog.models import CatalogModel, PlatformModel
 from orgs.invitations import invite
 from orgs.models import Invitation, Membership, Organization
 from orgs.services import set_model_access
@@ -67,6 +68,24 @@ def compatibility_check(page, url):
     page.get_by_label("Model id").fill("openrouter/acme/house-model")
     page.get_by_role("button", name="Check compatibility").click()
     expect(page.locator("#compat .alert")).to_be_visible()
+
+
+def retiring_model(page, url):
+    soon = timezone.localdate() + timedelta(days=30)
+    CatalogModel.objects.filter(model_id="anthropic/claude-opus-4-5").update(deprecation_date=soon)
+    page.goto(f"{url}/settings/chat-models/")
+    expect(
+        page.get_by_role("button", name="Replace anthropic/claude-opus-4-5 with")
+    ).to_be_visible()
+
+
+def undeployed_models(page, url):
+    PlatformModel.objects.filter(model_id="dn/gpt-5.2").update(
+        is_active=False, retired_at=timezone.now()
+    )
+    page.goto(f"{url}/orgs/acme/access/undeployed/")
+    page.get_by_text("Remove from all allowlists").click()
+    expect(page.get_by_role("button", name="Yes, remove it from all")).to_be_visible()
 
 
 def restricted_member(page, url):
@@ -130,6 +149,7 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("chat-models-search", MEMBER, goto("/settings/chat-models/?q=opus+4.5")),
     ("chat-models-compatibility", MEMBER, compatibility_check),
     ("chat-models-restricted", RESTRICTED, restricted_member),
+    ("chat-models-retiring", OWNER, retiring_model),
     ("secrets", OWNER, goto("/settings/secrets/")),
     ("secrets-replace", OWNER, secret_replace_form),
     ("secrets-delete-confirmation", OWNER, secret_delete_confirmation),
@@ -141,6 +161,7 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("audit-log", OWNER, goto("/orgs/acme/audit/")),
     ("access-matrix", OWNER, goto("/orgs/acme/access/")),
     ("access-matrix-preview", OWNER, access_matrix_preview),
+    ("access-undeployed", OWNER, undeployed_models),
     ("org-settings", OWNER, goto("/orgs/acme/settings/")),
     ("invitations", MEMBER, goto("/invitations/")),
     ("invitation", MEMBER, invitation),

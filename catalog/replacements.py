@@ -1,0 +1,44 @@
+"""Suggested replacements for retiring models: the newest current model of the same line."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import RETIRING_WITHIN, CatalogModel
+from catalog.names import family, model_tail
+from catalog.providers import provider_of
+
+
+def replacements(
+    model_ids: Collection[str], *, exclude: Collection[str] = (), today: date | None = None
+) -> dict[str, str]:
+    """{retiring id: suggested id} for the ids that have one, in ONE query: the newest active
+    model (by version, then name) of the same provider and family that is not retiring
+    itself and not in `exclude` (a list already holding it can't take it twice)."""
+    wanted = {m: (provider_of(m), family(m)) for m in model_ids if family(m)}
+    if not wanted:
+        return {}
+    today = today or timezone.localdate()
+    # The family's first word narrows each provider's rows in SQL; family() decides.
+    condition = Q()
+    for provider, line in set(wanted.values()):
+        condition |= Q(provider=provider, tail_norm__contains=line.split("-")[0])
+    candidates = (
+        CatalogModel.objects.filter(condition, is_active=True)
+        .filter(Q(deprecation_date__isnull=True) | Q(deprecation_date__gt=today + RETIRING_WITHIN))
+        .exclude(model_id__in=[*model_ids, *exclude])
+        .values_list("model_id", "provider", "display_name", "version_key")
+    )
+    best: dict[tuple[str, str], tuple[tuple[float, int, str], str]] = {}
+    for model_id, provider, name, version in candidates:
+        key = (provider, family(model_id))
+        # Undated ids are the line's moving alias or its newest release; dated ones are
+        # snapshots: on a tie, prefer the shorter (undated) id.
+        rank = (version, -len(model_tail(model_id)), name)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, model_id)
+    return {m: best[key][1] for m, key in wanted.items() if key in best}
