@@ -387,6 +387,14 @@ class AccessRequestIn(Schema):
 class DenyIn(Schema):
     note: str = Field("", max_length=500)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # As for MemberUpdateIn: with every field optional, null or [] would read as {}.
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise ValueError("Send a JSON object.")
+        return data
+
 
 class AccessRequestOut(Schema):
     id: int
