@@ -24,8 +24,9 @@ def owners(org, owner) -> list[User]:
     return [owner, second]
 
 
+@pytest.mark.parametrize("attempt", range(5))
 @pytest.mark.parametrize("second", ["approve", "deny"])
-def test_two_owners_deciding_at_once_make_one_decision(org, restricted, owners, second):
+def test_two_owners_deciding_at_once_make_one_decision(org, restricted, owners, second, attempt):
     asked = AccessRequest.objects.create(org=org, member=restricted, model_id="dn/gpt-5.2")
     errors = run_together(
         lambda: requests.decide(
