@@ -19,7 +19,7 @@ from django_htmx.http import push_url
 
 from accounts import services
 from accounts.forms import ModelIdForm
-from accounts.picker import picker_set, platform_access, user_byok
+from accounts.picker import REASONS, picker_set, platform_access, user_byok
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
 from catalog.platform import deployed_models
 from catalog.providers import get_provider
@@ -96,6 +96,15 @@ def locked_rows(membership: Membership | None) -> list[dict[str, object]]:
     return [{"row": r, "asked": asked.get(r.id)} for r in rows if not r.allowed]
 
 
+def why_allowed(membership: Membership | None) -> str:
+    """Why the listed platform models are there: the same for every one of them."""
+    if membership is None:
+        return ""
+    if membership.is_owner:
+        return REASONS["owner"]
+    return REASONS["unrestricted" if membership.allowed_model_ids is None else "listed"]
+
+
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     membership = active_membership(request)
     picker = picker_set(user=request.user, membership=membership)
@@ -105,6 +114,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "nav": "chat_models",
         "picker": picker,
         "locked": locked_rows(membership),
+        "why_allowed": why_allowed(membership),
         "byok": picker.byok,
         "params": params,
         "results": _search(params, page),

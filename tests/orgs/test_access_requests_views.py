@@ -117,6 +117,23 @@ def test_restricted_member_sees_locked_models_below_the_allowed(restricted):
     assert html.count(">Request access</button>") == 2
     assert html.index(f'id="pm-{dom_id("dn/claude-opus-4-6")}"') < html.index(GPT_ROW)
     assert 'id="restricted-banner"' in html
+    assert "On your list: your org" in html and "Not on your list." in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "why"),
+    [("owner", "owners always have every platform model"), ("contributor", "every platform model")],
+)
+def test_everyone_else_is_told_why_they_have_every_model(request, platform_models, persona, why):
+    html = logged_in(request.getfixturevalue(persona)).get(CHAT).content.decode()
+    assert why in html.split('id="platform-why">')[1].split("</p>")[0]
+
+
+def test_listed_ids_no_longer_deployed_are_shown_without_a_button(restricted):
+    PlatformModel.objects.filter(model_id="dn/claude-opus-4-6").update(is_active=False)
+    html = logged_in(restricted).get(CHAT).content.decode()
+    assert "On your list, but no longer deployed." in html
+    assert html.count(">Request access</button>") == 2
 
 
 def test_unrestricted_member_sees_no_locked_models(contributor, platform_models):
