@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -16,11 +16,18 @@ from ninja.errors import HttpError
 
 from accounts import services
 from accounts.models import ENV_VAR_NAME_PATTERN, MAX_BYOK_MODELS, MAX_SECRET_NAME, Secret
-from accounts.picker import PickerModel, permitted_platform_models, picker_set, platform_entry
+from accounts.picker import (
+    PickerModel,
+    permitted_platform_models,
+    picker_set,
+    platform_access,
+    platform_entry,
+)
 from accounts.presets import PresetProvider, preset_env_var, presets_for
 from catalog.platform import deployed_models
 from catalog.validation import MAX_MODEL_ID_LENGTH
 from orgs.access import active_membership
+from orgs.requests import latest_by_model
 from settings_app.etags import if_match_tags
 from settings_app.middleware import error_body
 from settings_app.openapi import ApiError
@@ -295,3 +302,46 @@ def replace_secret(request: AuthedRequest, secret_id: UUID, body: SecretValueIn)
 def delete_secret(request: AuthedRequest, secret_id: UUID):
     get_object_or_404(Secret, pk=secret_id, user=request.user).delete()
     return 204, None
+
+
+class AccessRequestRef(Schema):
+    id: int
+    status: str
+
+
+class ModelAccessRow(Schema):
+    id: str
+    name: str
+    allowed: bool
+    reason: Literal["unrestricted", "listed", "not_listed", "owner", "no_platform_access"]
+    request: AccessRequestRef | None
+
+
+class InferenceAccessOut(Schema):
+    restricted: bool
+    models: list[ModelAccessRow]
+
+
+@router.get(
+    "/inference/access",
+    response=InferenceAccessOut,
+    tags=["inference"],
+    summary="Every deployed platform model, whether the caller may use it and why",
+)
+def inference_access(request: AuthedRequest, org: str | None = None):
+    membership = _membership(request, org)
+    latest = latest_by_model(membership)
+    rows = [r for r in platform_access(membership, deployed_models()) if r.model is not None]
+    return {
+        "restricted": membership is not None and membership.is_restricted,
+        "models": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "allowed": r.allowed,
+                "reason": r.reason,
+                "request": {"id": q.pk, "status": q.status} if (q := latest.get(r.id)) else None,
+            }
+            for r in rows
+        ],
+    }

@@ -176,3 +176,63 @@ def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
         restricted=membership is not None and membership.is_restricted,
         status=platform_status(),
     )
+
+
+# Why each platform model is (or isn't) in the picker: the reason codes the page and the
+# API share.
+REASONS = {
+    "owner": "You're an owner: owners always have every platform model.",
+    "unrestricted": "Your org gives you every platform model.",
+    "listed": "On your list: your org's owners gave you this model.",
+    "not_listed": "Not on your list.",
+    "no_platform_access": "Your org gives you no platform models.",
+    "not_deployed": "On your list, but no longer deployed.",
+}
+
+
+@dataclass
+class PlatformAccess:
+    id: str
+    name: str
+    allowed: bool
+    reason: str
+    model: PlatformModel | None = None  # None for listed ids that are no longer deployed
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS[self.reason]
+
+
+def platform_access(
+    membership: Membership | None, deployed: list[PlatformModel]
+) -> list[PlatformAccess]:
+    """Every deployed platform model with whether the member may use it and why, allowed
+    ones first (platform order), then the locked ones, then listed ids no longer deployed.
+    Decided by the same rule as `permitted_platform_models`."""
+    if membership is None:
+        return []
+    allowed = membership.allowed_model_ids
+    permitted = {m.model_id for m in permitted_platform_models(membership, deployed)}
+    if membership.is_owner:
+        yes, no = "owner", "not_listed"
+    elif allowed is None:
+        yes, no = "unrestricted", "not_listed"
+    else:
+        yes, no = "listed", "not_listed" if allowed else "no_platform_access"
+    rows = [
+        PlatformAccess(
+            id=m.model_id,
+            name=platform_entry(m).name,
+            allowed=m.model_id in permitted,
+            reason=yes if m.model_id in permitted else no,
+            model=m,
+        )
+        for m in deployed
+    ]
+    deployed_ids = {m.model_id for m in deployed}
+    retired = [
+        PlatformAccess(id=i, name=display_name(i), allowed=False, reason="not_deployed")
+        for i in allowed or []
+        if i not in deployed_ids
+    ]
+    return [r for r in rows if r.allowed] + [r for r in rows if not r.allowed] + retired

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,11 +12,12 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Field, HeaderEx, P, Query, Router, Schema
+from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
-from orgs import access_io, invitations, services
+from orgs import access_io, invitations, requests, services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
@@ -373,3 +374,121 @@ def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
         link=request.build_absolute_uri(reverse("invitations:list")),
     )
     return 201, _invitation_out(invitation)
+
+
+# Access requests: see orgs/requests.py.
+
+
+class AccessRequestIn(Schema):
+    model_id: str = Field(..., max_length=200)
+    reason: str = Field("", max_length=500)
+
+
+class DenyIn(Schema):
+    note: str = Field("", max_length=500)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # As for MemberUpdateIn: with every field optional, null or [] would read as {}.
+        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
+            raise ValueError("Send a JSON object.")
+        return data
+
+
+class AccessRequestOut(Schema):
+    id: int
+    model_id: str
+    member_email: str
+    reason: str
+    status: str
+    note: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class AccessRequestsQuery(Schema):
+    status: Literal["pending", "approved", "denied", "closed"] | None = None
+
+
+def _request_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "model_id": r.model_id,
+        "member_email": r.member.email,
+        "reason": r.reason,
+        "status": r.status,
+        "note": r.note,
+        "created_at": r.created_at,
+        "decided_at": r.decided_at,
+    }
+
+
+RequestId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
+
+
+def _requests_link(request: AuthedRequest, slug: str) -> str:
+    return request.build_absolute_uri(reverse("orgs:requests", args=[slug]))
+
+
+@router.get("/org/{slug}/access-requests", response=list[AccessRequestOut])
+def list_access_requests(request: AuthedRequest, slug: str, params: Query[AccessRequestsQuery]):
+    """Owners see every request of the org, members their own (newest first, at most 500)."""
+    me = get_membership(request, slug)
+    return [_request_out(r) for r in requests.visible_requests(me, params.status)[:500]]
+
+
+@router.post(
+    "/org/{slug}/access-requests",
+    response={200: AccessRequestOut, 201: AccessRequestOut, 404: ApiError, 409: ApiError},
+)
+def create_access_request(request: AuthedRequest, slug: str, body: AccessRequestIn):
+    """Ask the org's owners for a platform model: 201 with the new request, or 200 with the
+    member's pending request for that model if there already is one."""
+    me = get_membership(request, slug)
+    try:
+        made, created = requests.request_access(
+            membership=me,
+            model_id=body.model_id,
+            reason=body.reason,
+            link=_requests_link(request, slug),
+        )
+    except requests.RequestRefused as exc:
+        raise HttpError(exc.status, exc.message) from None
+    return (201 if created else 200), _request_out(made)
+
+
+def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, note: str = ""):
+    me = get_owner_membership(request, slug)
+    try:
+        decided = requests.decide(
+            org=me.org,
+            request_id=request_id,
+            approve=approve,
+            actor=request.user,
+            via=VIA,
+            note=note,
+        )
+    except requests.RequestRefused as exc:
+        raise HttpError(exc.status, exc.message) from None
+    except services.AccessConflict as conflict:
+        raise HttpError(409, _stale(conflict.current)) from None
+    return _request_out(decided)
+
+
+@router.post(
+    "/org/{slug}/access-requests/{request_id}/approve",
+    response={200: AccessRequestOut, 404: ApiError, 409: ApiError},
+)
+def approve_access_request(request: AuthedRequest, slug: str, request_id: RequestId):
+    """Add the model to the member's allowlist. A member who has every platform model by
+    now gets nothing added: the request is `closed` with a note."""
+    return _decide(request, slug, request_id, approve=True)
+
+
+@router.post(
+    "/org/{slug}/access-requests/{request_id}/deny",
+    response={200: AccessRequestOut, 404: ApiError, 409: ApiError},
+)
+def deny_access_request(request: AuthedRequest, slug: str, request_id: RequestId, body: DenyIn):
+    return _decide(request, slug, request_id, approve=False, note=body.note)

@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from orgs.access import active_membership, user_memberships
 from orgs.invitations import SESSION_KEY
+from orgs.requests import pending_count
 
 
 def active_org(request) -> dict:
@@ -11,8 +12,15 @@ def active_org(request) -> dict:
     return {
         "active_membership": SimpleLazyObject(lambda: active_membership(request)),
         "user_memberships": SimpleLazyObject(lambda: user_memberships(request)),
+        "pending_requests": SimpleLazyObject(lambda: _pending_requests(request)),
         # Kept in the session at login, so the notice costs no query on every page.
         "pending_invitations": SimpleLazyObject(
             lambda: getattr(request, "session", {}).get(SESSION_KEY, [])
         ),
     }
+
+
+def _pending_requests(request) -> int:
+    """Pending access requests of the active org: one query, and only for its owners."""
+    membership = active_membership(request)
+    return pending_count(membership.org_id) if membership and membership.is_owner else 0

@@ -266,3 +266,44 @@ class Invitation(models.Model):
     def role_phrase(self) -> str:
         label = self.get_role_display().lower()
         return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+class AccessRequest(models.Model):
+    """A restricted member's request for one platform model; an owner approves or denies it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        # Approved when the member no longer needed it (became unrestricted or owner).
+        CLOSED = "closed", "Closed"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="access_requests")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    model_id = models.CharField(max_length=200)
+    reason = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "org",
+                "member",
+                "model_id",
+                condition=models.Q(status="pending"),
+                name="access_request_one_pending",
+            )
+        ]
+        indexes = [models.Index(fields=["org", "status"], name="access_request_org_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} asks {self.org} for {self.model_id} ({self.status})"

@@ -10,6 +10,7 @@ from orgs.views import (
     members,
     model_access,
     org_settings,
+    requests,
     switch,
     undeployed,
 )
@@ -55,4 +56,16 @@ urlpatterns += [
 urlpatterns += [
     path("<slug:slug>/access/undeployed/", undeployed.page, name="undeployed"),
     path("<slug:slug>/access/undeployed/remove/", undeployed.remove, name="undeployed_remove"),
+]
+
+# Access requests: members ask for a platform model, owners decide.
+urlpatterns += [
+    path("<slug:slug>/requests/", requests.page, name="requests"),
+    path("<slug:slug>/requests/new/", requests.request_access, name="request_access"),
+    path("<slug:slug>/requests/decide/", requests.decide_selected, name="decide_requests"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/requests/(?P<request_id>[0-9]{1,9})/(?P<action>approve|deny)/$",
+        requests.decide,
+        name="decide_request",
+    ),
 ]

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 # The one route spelled as a regular expression, and a URL it matches.
 EXPORT = r"orgs/^(?P<slug>[-\w]+)/access/export\.(?P<fmt>json|csv)$"
-EXAMPLES = {EXPORT: "/orgs/acme/access/export.csv"}
+DECIDE = r"orgs/^(?P<slug>[-\w]+)/requests/(?P<request_id>[0-9]{1,9})/(?P<action>approve|deny)/$"
+EXAMPLES = {EXPORT: "/orgs/acme/access/export.csv", DECIDE: "/orgs/acme/requests/1/approve/"}
 # Methods each page route serves (HEAD and OPTIONS aside).
 PAGES = {
     "": {"GET"},
@@ -58,6 +59,10 @@ PAGES = {
     "orgs/<slug:slug>/access/undeployed/": {"GET"},
     "orgs/<slug:slug>/access/undeployed/remove/": {"POST"},
     EXPORT: {"GET"},
+    "orgs/<slug:slug>/requests/": {"GET"},
+    "orgs/<slug:slug>/requests/new/": {"POST"},
+    "orgs/<slug:slug>/requests/decide/": {"POST"},
+    DECIDE: {"POST"},
     "invitations/": {"GET"},
     "invitations/<str:token>/": {"GET"},
     "invitations/<str:token>/accept/": {"POST"},

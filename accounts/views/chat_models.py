@@ -19,8 +19,9 @@ from django_htmx.http import push_url
 
 from accounts import services
 from accounts.forms import ModelIdForm
-from accounts.picker import picker_set, suggest_replacements, user_byok
+from accounts.picker import REASONS, picker_set, platform_access, suggest_replacements, user_byok
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
+from catalog.platform import deployed_models
 from catalog.providers import get_provider
 from catalog.search import (
     DEFAULT_LIMIT,
@@ -32,6 +33,8 @@ from catalog.search import (
 from catalog.templatetags.catalog_tags import dom_id
 from catalog.validation import check_compatibility
 from orgs.access import active_membership
+from orgs.models import Membership
+from orgs.requests import latest_by_model
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -88,13 +91,35 @@ def _search_params(request: AuthedRequest) -> SearchParams:
     )
 
 
+def locked_rows(membership: Membership | None) -> list[dict[str, object]]:
+    """A restricted member's platform models they can't use, each with why and their newest
+    request for it (two queries; none for everyone else)."""
+    if membership is None or not membership.is_restricted:
+        return []
+    asked = latest_by_model(membership)
+    rows = platform_access(membership, deployed_models())
+    return [{"row": r, "asked": asked.get(r.id)} for r in rows if not r.allowed]
+
+
+def why_allowed(membership: Membership | None) -> str:
+    """Why the listed platform models are there: the same for every one of them."""
+    if membership is None:
+        return ""
+    if membership.is_owner:
+        return REASONS["owner"]
+    return REASONS["unrestricted" if membership.allowed_model_ids is None else "listed"]
+
+
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
-    picker = picker_set(user=request.user, membership=active_membership(request))
+    membership = active_membership(request)
+    picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
     page = _page_number(request.GET)
     return {
         "nav": "chat_models",
         "picker": picker,
+        "locked": locked_rows(membership),
+        "why_allowed": why_allowed(membership),
         "byok": suggest_replacements(picker.byok),
         "params": params,
         "results": _search(params, page),

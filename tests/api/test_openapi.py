@@ -144,7 +144,7 @@ def test_every_body_must_be_a_json_object(document, owner, contributor, body):
     for method, path, operation in _operations(document):
         if "requestBody" not in operation:
             continue
-        url = path.format(slug="acme", user_id=contributor.pk, secret_id=uuid.uuid4())
+        url = path.format(slug="acme", user_id=contributor.pk, secret_id=uuid.uuid4(), request_id=1)
         response = getattr(client.client, method)(
             url, data=body, content_type="application/json", headers=client.headers
         )

@@ -46,7 +46,9 @@ def test_owner_allows_a_model_for_three_selected_members(demo, page):
 
     page.context.clear_cookies()
     login(page, demo.url, "restricted@example.com")
-    expect(page.locator("#platform .model-id")).to_have_text(["dn/claude-opus-4-6", "dn/gpt-5.2"])
+    expect(page.locator("#platform [id^=pm-] .model-id")).to_have_text(
+        ["dn/claude-opus-4-6", "dn/gpt-5.2"]
+    )
     for email in MEMBERS[:2]:
         visible = ApiClient(User.objects.get(email=email)).get("/inference").json()["models"]
         assert [m["id"] for m in visible] == ["dn/claude-opus-4-6", "dn/gpt-5.2"]

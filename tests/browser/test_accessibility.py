@@ -16,7 +16,7 @@ from accounts.models import ApiKey, User
 from accounts.services import add_model, save_secret
 from catalog.models import CatalogModel, PlatformModel
 from orgs.invitations import invite
-from orgs.models import Invitation, Membership, Organization
+from orgs.models import AccessRequest, Invitation, Membership, Organization
 from orgs.services import set_model_access
 from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login, shoot
 
@@ -93,6 +93,33 @@ def restricted_member(page, url):
     expect(page.locator("#restricted-banner")).to_be_visible()
 
 
+def locked_model_requested(page, url):
+    page.goto(f"{url}/settings/chat-models/")
+    page.get_by_role("button", name="Request access to Gemini 3 Pro").click()
+    expect(page.get_by_text("Asked the owners of")).to_be_focused()
+
+
+def ask_for_gemini() -> None:
+    AccessRequest.objects.get_or_create(
+        org=Organization.objects.get(slug="acme"),
+        member=User.objects.get(email=RESTRICTED),
+        model_id="dn/gemini-3-pro",
+        status="pending",
+        defaults={"reason": "Long documents"},
+    )
+
+
+def access_requests(page, url):
+    ask_for_gemini()
+    page.goto(f"{url}/orgs/acme/requests/")
+
+
+def access_request_deny(page, url):
+    access_requests(page, url)
+    page.get_by_text("Deny", exact=True).click()
+    expect(page.get_by_label(f"Note for {RESTRICTED} (optional)")).to_be_visible()
+
+
 def secret_replace_form(page, url):
     page.goto(f"{url}/settings/secrets/")
     page.locator("tr", has_text="ANTHROPIC_API_KEY").get_by_text("Replace").click()
@@ -150,6 +177,10 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("chat-models-compatibility", MEMBER, compatibility_check),
     ("chat-models-restricted", RESTRICTED, restricted_member),
     ("chat-models-retiring", OWNER, retiring_model),
+    ("chat-models-locked-requested", RESTRICTED, locked_model_requested),
+    ("access-requests-owner", OWNER, access_requests),
+    ("access-requests-deny", OWNER, access_request_deny),
+    ("access-requests-member", RESTRICTED, access_requests),
     ("secrets", OWNER, goto("/settings/secrets/")),
     ("secrets-replace", OWNER, secret_replace_form),
     ("secrets-delete-confirmation", OWNER, secret_delete_confirmation),

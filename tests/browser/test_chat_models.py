@@ -83,7 +83,7 @@ def test_restricted_member_sees_the_banner_and_only_the_allowed_model(demo, page
             "Your org has restricted available models. Contact your org owner for changes."
         )
     ).to_be_visible()
-    platform = page.locator("#platform .model-id")
+    platform = page.locator("#platform [id^=pm-] .model-id")
     expect(platform).to_have_count(1)
     expect(platform).to_have_text("dn/claude-opus-4-6")
 

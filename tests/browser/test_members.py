@@ -34,7 +34,7 @@ def test_owner_restricts_and_frees_a_member(demo, browser):
 
     login(member, demo.url, "member@example.com")
     expect(member.get_by_text(BANNER)).to_be_visible()
-    expect(member.locator("#platform .model-id")).to_have_text(["dn/gpt-5.2"])
+    expect(member.locator("#platform [id^=pm-] .model-id")).to_have_text(["dn/gpt-5.2"])
 
     owner.get_by_role("link", name="Model access for member@example.com").click()
     owner.locator("tr form.access-editor").get_by_label("Allow all platform models").check()
@@ -43,7 +43,7 @@ def test_owner_restricts_and_frees_a_member(demo, browser):
 
     member.reload()
     expect(member.get_by_text(BANNER)).to_have_count(0)
-    expect(member.locator("#platform .model-id")).to_have_count(3)
+    expect(member.locator("#platform [id^=pm-] .model-id")).to_have_count(3)
 
     owner.get_by_role("link", name="Audit log").click()
     expect(owner.locator("tbody tr")).to_have_count(2)

@@ -145,7 +145,8 @@ def test_restriction_takes_effect_on_the_next_request(client, owner, contributor
     client.post(editor(contributor), {"models": ["dn/gpt-5.2"], "version": 0}, **HTMX)
     html = member_client.get("/settings/chat-models/").content.decode()
     assert "Your org has restricted available models." in html
-    assert "dn/claude-opus-4-6" not in html.split('id="byok"')[0]
+    picker = html.split('id="platform-heading"')[1].split('id="locked-heading"')[0]
+    assert "dn/claude-opus-4-6" not in picker  # now among the models they can ask for
 
 
 def test_members_page_carries_each_members_version_for_bulk(client, owner, restricted):

@@ -1,0 +1,181 @@
+"""Access requests: a restricted member asks for a platform model; an owner approves it (the
+model joins their allowlist through the editor's service, version-checked and audited as the
+owner's change) or denies it. Each side is emailed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.models import PlatformModel
+from orgs.models import AccessRequest, Membership, Organization, Role
+from orgs.services import set_model_access
+
+Status = AccessRequest.Status
+NOTHING_TO_CHANGE = "Nothing to change: they already have every platform model."
+
+
+class RequestRefused(Exception):
+    """A request that can't be made or decided; `status` is the HTTP status the API answers."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _notify(subject: str, template: str, context: dict, to: list[str]) -> None:
+    if to:
+        send_mail(subject, render_to_string(template, context), None, to)
+
+
+def request_access(
+    *, membership: Membership, model_id: str, reason: str = "", link: str = ""
+) -> tuple[AccessRequest, bool]:
+    """The member's pending request for `model_id`, made now (True) or already there (False).
+    Refused for models not deployed, models already allowed, owners and unrestricted members."""
+    if membership.is_owner:
+        raise RequestRefused("Owners always have every platform model.", 409)
+    if not membership.is_restricted:
+        raise RequestRefused("Your org already gives you every platform model.", 409)
+    model = PlatformModel.objects.filter(model_id=model_id, is_active=True).first()
+    if model is None:
+        raise RequestRefused(f"{model_id[:200]} is not a deployed platform model.", 404)
+    if model_id in (membership.allowed_model_ids or []):
+        raise RequestRefused(f"You can already use {model_id}.", 409)
+    try:
+        with transaction.atomic():
+            request, created = AccessRequest.objects.get_or_create(
+                org_id=membership.org_id,
+                member_id=membership.user_id,
+                model_id=model_id,
+                status=Status.PENDING,
+                defaults={"reason": reason.strip()[:500]},
+            )
+    except IntegrityError:  # a concurrent identical request won: answer that one
+        request = AccessRequest.objects.get(
+            org_id=membership.org_id,
+            member_id=membership.user_id,
+            model_id=model_id,
+            status=Status.PENDING,
+        )
+        created = False
+    if created:
+        owners = Membership.objects.filter(
+            org_id=membership.org_id, role=Role.OWNER, user__is_active=True
+        ).values_list("user__email", flat=True)
+        _notify(
+            f"{membership.user.email} asks for {model_id} in {membership.org.name}",
+            "orgs/_access_request_email.txt",
+            {"request": request, "membership": membership, "link": link},
+            list(owners),
+        )
+    return request, created
+
+
+def decide(
+    *,
+    org: Organization,
+    request_id: int,
+    approve: bool,
+    actor: User,
+    via: str,
+    note: str = "",
+) -> AccessRequest:
+    """Approve or deny one pending request. The request row stays locked until the decision
+    is stored, so of two owners deciding at once the second is refused (409)."""
+    with transaction.atomic():
+        locked = (
+            AccessRequest.objects.select_for_update()
+            .filter(org=org, pk=request_id)
+            .select_related("member")
+            .first()
+        )
+        if locked is None:
+            raise RequestRefused("No such access request.", 404)
+        if locked.status != Status.PENDING:
+            raise RequestRefused(
+                f"This request was already {locked.get_status_display().lower()}.", 409
+            )
+        locked.status, locked.note = Status.DENIED, note.strip()[:500]
+        if approve:
+            locked.status = _grant(locked, actor=actor, via=via)
+            if locked.status == Status.CLOSED:
+                locked.note = NOTHING_TO_CHANGE
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.save(update_fields=["status", "note", "decided_by", "decided_at"])
+    outcome = locked.get_status_display().lower()
+    _notify(
+        f"Your request for {locked.model_id} in {org.name} was {outcome}",
+        "orgs/_access_decision_email.txt",
+        {"request": locked, "org": org},
+        [locked.member.email],
+    )
+    return locked
+
+
+def _grant(locked: AccessRequest, *, actor: User, via: str) -> str:
+    member = (
+        Membership.objects.select_related("user", "org")
+        .filter(org_id=locked.org_id, user_id=locked.member_id)
+        .first()
+    )
+    if member is None:
+        raise RequestRefused("They are no longer a member of this org.", 409)
+    allowed = member.allowed_model_ids
+    if allowed is None:  # became unrestricted or owner since asking
+        return Status.CLOSED
+    if locked.model_id not in allowed:
+        set_model_access(
+            membership=member,
+            allowed_model_ids=[*allowed, locked.model_id],
+            actor=actor,
+            via=via,
+            expected_version=member.access_version,
+        )
+    return Status.APPROVED
+
+
+def decide_many(
+    *, org: Organization, request_ids: Iterable[int], approve: bool, actor: User, via: str
+) -> tuple[int, list[str]]:
+    """Decide each selected request on its own; returns (decided, messages of refusals)."""
+    done, refused = 0, []
+    for request_id in request_ids:
+        try:
+            decide(org=org, request_id=request_id, approve=approve, actor=actor, via=via)
+            done += 1
+        except RequestRefused as exc:
+            refused.append(exc.message)
+    return done, refused
+
+
+def visible_requests(membership: Membership, status: str | None = None) -> QuerySet:
+    """Owners see every request of the org, members their own."""
+    requests = AccessRequest.objects.filter(org_id=membership.org_id).select_related(
+        "member", "decided_by"
+    )
+    if not membership.is_owner:
+        requests = requests.filter(member_id=membership.user_id)
+    return requests.filter(status=status) if status else requests
+
+
+def latest_by_model(membership: Membership | None) -> dict[str, AccessRequest]:
+    """The member's newest request per model (one query), for the locked rows."""
+    if membership is None or not membership.is_restricted:
+        return {}
+    latest: dict[str, AccessRequest] = {}
+    for request in AccessRequest.objects.filter(
+        org_id=membership.org_id, member_id=membership.user_id
+    ).order_by("created_at", "id"):
+        latest[request.model_id] = request
+    return latest
+
+
+def pending_count(org_id: int) -> int:
+    return AccessRequest.objects.filter(org_id=org_id, status=Status.PENDING).count()
