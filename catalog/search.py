@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from catalog.models import CAPABILITIES, CatalogModel
 from catalog.providers import FIRST_PARTY, PROVIDERS
-from catalog.spelling import closest
+from catalog.spelling import WORD, closest, corrected_text
 
 # Ties: a family's maker before resellers, newer versions, then shorter ids (catalog_rank_idx).
 STATIC_ORDER = ("provider_tier", "-version_key", "id_length", "model_id")
@@ -42,10 +42,8 @@ MAX_QUERY_LENGTH = 200
 # Counting stops here ("more than 500 models"), and so does paging: refine the query instead.
 COUNT_CAP = 500
 # Spelling correction weighs, per query word, this many of the most similar catalog words.
-_SIMILAR_WORDS = 20
 
 # Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
-_WORD = re.compile(r"[a-z]+|[0-9]+")
 _TOKEN = re.compile(r"^(provider|cap|ctx|price|open|retired):(.+)$", re.IGNORECASE)
 _COMPARISON = re.compile(r"^(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km])?$", re.IGNORECASE)
 _CAP_ALIASES = {
@@ -62,7 +60,7 @@ _CAP_ALIASES = {
 
 
 def normalize(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(WORD.findall(text.lower()))
 
 
 # The maker of a model family; its own rows rank before the same model resold by hosts and
@@ -452,7 +450,7 @@ def search_results(params: SearchParams) -> SearchResult:
     found = _page(params)
     if found.total:
         return found
-    corrected = _corrected_text(params.text)
+    corrected = corrected_text(params.text)
     if not corrected:
         return found
     retry = _page(replace(params, text=corrected))
@@ -460,48 +458,3 @@ def search_results(params: SearchParams) -> SearchResult:
         return found
     retry.corrected_text = corrected
     return retry
-
-
-def _candidates_sql(suspects: list[str], last: str) -> tuple[str, list[str]]:
-    """PostgreSQL: the catalog's words like each suspect (pg_trgm `%`, similarity >= 0.3),
-    and one that the last word starts, from catalog_search_word (migration 0005)."""
-    like = (
-        "(SELECT word FROM catalog_search_word WHERE word %% %s "
-        f"ORDER BY similarity(word, %s) DESC LIMIT {_SIMILAR_WORDS})"
-    )
-    sql = " UNION ALL ".join([like] * len(suspects))
-    sql += " UNION ALL (SELECT word FROM catalog_search_word WHERE word LIKE %s LIMIT 1)"
-    return sql, [w for word in suspects for w in (word, word)] + [f"{last}%"]
-
-
-def _vocabulary(suspects: list[str], last: str) -> Counter[str]:
-    """Catalog words to correct `suspects` against, with how often each occurs."""
-    if connection.vendor != "postgresql":
-        # SQLite serves small catalogs: every row's words are candidates.
-        rows = CatalogModel.objects.filter(is_active=True).values_list("search_text", flat=True)
-        return Counter(word for row in rows for word in row.split())
-    with connection.cursor() as cursor:
-        cursor.execute(*_candidates_sql(suspects, last))
-        return Counter(word for (word,) in cursor.fetchall())
-
-
-def _corrected_text(text: str) -> str:
-    """`text` with each unknown word replaced by the closest catalog token, or ""."""
-    words = text.lower().split()[:10]
-    tokens = [token for word in words for token in _WORD.findall(word)]
-    # Numbers and short words are versions and sizes ("4", "70b"), never misspelt names.
-    suspects = sorted({t for t in tokens if t.isalpha() and len(t) >= 3})
-    if not suspects:
-        return ""
-    vocabulary = _vocabulary(suspects, tokens[-1])
-    fixes = {}
-    for word in suspects:
-        typed_so_far = word == tokens[-1] and any(known.startswith(word) for known in vocabulary)
-        if word in vocabulary or typed_so_far:
-            continue
-        best = closest(word, vocabulary)
-        if best:
-            fixes[word] = best
-    if not fixes:
-        return ""
-    return " ".join(_WORD.sub(lambda m: fixes.get(m.group(), m.group()), word) for word in words)

@@ -69,18 +69,22 @@ class ModelAccessOut(Schema):
     allowed_model_ids: list[str] | None
 
 
-class MemberUpdateIn(Schema):
-    role: Literal["owner", "contributor", "reader"] | None = None
-    allowed_model_ids: list[str] | None = Field(None, max_length=services.MAX_ALLOWLIST * 2)
+class ObjectBody(Schema):
+    """A body whose fields are all optional: without this check a JSON array, number or null
+    would read as {} and succeed."""
 
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data: Any) -> Any:
-        # Every field is optional: without this, a JSON array or number would read as {}.
         # Ninja hands its own validators' DjangoGetter wrapper on; the JSON value is inside.
         if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
             raise ValueError("Send a JSON object.")
         return data
+
+
+class MemberUpdateIn(ObjectBody):
+    role: Literal["owner", "contributor", "reader"] | None = None
+    allowed_model_ids: list[str] | None = Field(None, max_length=services.MAX_ALLOWLIST * 2)
 
 
 class MembersQuery(Schema):
@@ -384,16 +388,8 @@ class AccessRequestIn(Schema):
     reason: str = Field("", max_length=500)
 
 
-class DenyIn(Schema):
+class DenyIn(ObjectBody):
     note: str = Field("", max_length=500)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _an_object(cls, data: Any) -> Any:
-        # As for MemberUpdateIn: with every field optional, null or [] would read as {}.
-        if not isinstance(data._obj if isinstance(data, DjangoGetter) else data, dict):
-            raise ValueError("Send a JSON object.")
-        return data
 
 
 class AccessRequestOut(Schema):

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from catalog.names import model_tail
-from catalog.search import _candidates_sql, normalize, parse_query, search_results
-from catalog.spelling import closest, similarity
+from catalog.search import normalize, parse_query, search_results
+from catalog.spelling import candidates_sql, closest, similarity
 from tests.catalog.test_search import _plan
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -99,7 +99,7 @@ def test_query_counts_stay_constant(django_assert_max_num_queries):
 def test_postgres_spelling_candidates_use_the_trigram_index():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE catalog_search_word")
-    plan = _plan(*_candidates_sql(["lama", "sonet"], "sonet"))
+    plan = _plan(*candidates_sql(["lama", "sonet"], "sonet"))
     assert "catalog_catalogmodel" not in plan, plan
     assert plan.count("catalog_search_word_trgm") == 2, plan
     assert "Seq Scan" not in plan, plan
