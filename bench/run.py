@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import throughput  # bench/ is on the path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/chatmodels_bench"
@@ -358,6 +360,11 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=5_000)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--out", default=str(ROOT / "artifacts" / "bench.json"))
+    parser.add_argument(
+        "--only",
+        choices=["latency", "throughput"],
+        help="one mode (default: latency, then throughput under wrk)",
+    )
     args = parser.parse_args()
 
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -373,29 +380,46 @@ def main() -> None:
     started = time.monotonic()
     print(f"Filling {db_url} ...", flush=True)
     sizes = fill(args.rows, args.members)
-    print(f"Measuring search in the database ({len(QUERIES)} queries) ...", flush=True)
-    database = measure_database(args.repeats)
-    queries = matrix_queries()
-    print("Measuring end to end on gunicorn ...", flush=True)
-    http = measure_http(db_url, args.repeats)
-    results = {
-        "sizes": sizes,
-        "matrix_queries": queries,
-        "database_search_ms": database,
-        "http_ms": http,
-        "seconds": round(time.monotonic() - started, 1),
-    }
+    results: dict = {"sizes": sizes}
+    if args.only != "throughput":
+        results |= latency(db_url, args.repeats)
+    if args.only != "latency":
+        print("Measuring throughput: gunicorn in production settings, wrk ...", flush=True)
+        results["throughput"] = throughput.measure(db_url)
+    results["seconds"] = round(time.monotonic() - started, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2))
+    print(
+        f"\n{sizes['catalog_rows']:,} catalog rows, {sizes['members']:,} members "
+        f"({results['seconds']} s)"
+    )
+    if "http_ms" in results:
+        report_latency(results)
+    if "throughput" in results:
+        throughput.report(results["throughput"])
+    print(f"JSON: {args.out}")
+
+
+def latency(db_url: str, repeats: int) -> dict:
+    print(f"Measuring search in the database ({len(QUERIES)} queries) ...", flush=True)
+    database = measure_database(repeats)
+    queries = matrix_queries()
+    print("Measuring latency end to end on gunicorn ...", flush=True)
+    http = measure_http(db_url, repeats)
+    return {"matrix_queries": queries, "database_search_ms": database, "http_ms": http}
+
+
+def report_latency(results: dict) -> None:
+    database, http, queries = (
+        results["database_search_ms"],
+        results["http_ms"],
+        results["matrix_queries"],
+    )
 
     def row(name: str, p: dict, target: str = "") -> str:
         return f"| {name:<34} | {p['p50']:>7} | {p['p95']:>7} | {p['p99']:>7} | {target} |"
 
-    print(
-        f"\n{sizes['catalog_rows']:,} catalog rows, {sizes['members']:,} members "
-        f"({results['seconds']} s)\n"
-    )
-    print("| measurement (ms)                   |     p50 |     p95 |     p99 | target |")
+    print("\n| measurement (ms)                   |     p50 |     p95 |     p99 | target |")
     print("|------------------------------------|---------|---------|---------|--------|")
     print(row("DB search SQL, all queries", database["sql_all"]))
     print(row("DB search SQL, queries of 3+ chars", database["sql_3plus_chars"], "p95 <= 10"))
@@ -416,14 +440,13 @@ def main() -> None:
         )
     print(
         f"\nmatrix page queries: page 1 {queries['page_1']}, page 50 {queries['page_50']} "
-        f"({sizes['members']:,} members, {PLATFORM_MODELS} platform models)"
+        f"({results['sizes']['members']:,} members, {PLATFORM_MODELS} platform models)"
     )
     print(f"fragment/bare p50 ratio: {http['fragment_to_bare_p50_ratio']} (target <= 8)")
     print(
         "plan for 'claude opus 4.5':",
         " / ".join(p.strip() for p in database["plan_claude_opus_4_5"]),
     )
-    print(f"JSON: {args.out}")
 
 
 if __name__ == "__main__":
