@@ -154,6 +154,16 @@ class EnabledModel(models.Model):
     model_id = models.CharField(max_length=255)
     position = models.PositiveIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
+    # The catalog row of the same id, if any: read with the list in one query (no column,
+    # no constraint: a list may hold ids the catalog doesn't have, or no longer has).
+    catalog = models.ForeignObject(
+        "catalog.CatalogModel",
+        on_delete=models.DO_NOTHING,
+        from_fields=["model_id"],
+        to_fields=["model_id"],
+        related_name="+",
+        null=True,
+    )
 
     class Meta:
         ordering = ["position", "id"]

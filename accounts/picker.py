@@ -9,11 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from catalog.models import CatalogModel, Lifecycle, ModelSpecs, PlatformModel, lifecycle
+from django.db.models import OuterRef, Subquery
+
+from accounts.models import Secret
+from catalog.models import (
+    ENTRY_FIELDS,
+    CatalogModel,
+    Lifecycle,
+    ModelSpecs,
+    PlatformModel,
+    lifecycle,
+)
 from catalog.names import display_name
-from catalog.platform import PlatformStatus, deployed_models, platform_status
+from catalog.platform import PlatformStatus, platform_snapshot
 from catalog.providers import PLATFORM_PROVIDER_LABEL, KeyRequirement, get_provider, provider_of
 from catalog.replacements import replacements
+from settings_app.db import JoinedNames
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -126,35 +137,42 @@ def platform_entry(model: PlatformModel) -> PickerModel:
     )
 
 
-def byok_entries(model_ids: list[str], saved_keys: set[str]) -> list[PickerModel]:
-    catalog = {m.model_id: m for m in CatalogModel.objects.filter(model_id__in=model_ids)}
-    entries = []
-    for model_id in model_ids:
-        provider = get_provider(provider_of(model_id))
-        row = catalog.get(model_id)
-        entries.append(
-            PickerModel(
-                id=model_id,
-                name=row.display_name if row else display_name(model_id),
-                provider=provider.slug,
-                provider_label=provider.label,
-                is_system_model=False,
-                keys=provider.keys,
-                missing_keys=provider.keys.missing(saved_keys),
-                in_catalog=row is not None,
-                specs=row,
-            )
-        )
-    return entries
+def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) -> PickerModel:
+    provider = get_provider(provider_of(model_id))
+    return PickerModel(
+        id=model_id,
+        name=row.display_name if row else display_name(model_id),
+        provider=provider.slug,
+        provider_label=provider.label,
+        is_system_model=False,
+        keys=provider.keys,
+        missing_keys=provider.keys.missing(saved_keys),
+        in_catalog=row is not None,
+        specs=row,
+    )
 
 
 def user_byok(user: User) -> list[PickerModel]:
-    """The person's BYOK list in their order, each with the keys it still misses."""
-    model_ids = list(
-        user.enabled_models.order_by("position", "id").values_list("model_id", flat=True)
+    """The person's BYOK list in their order, each with its catalog row and the keys it still
+    misses: one query whatever the list's length (the list joined to the catalog, each row
+    carrying the names of the saved secrets; an empty list needs none)."""
+    saved_names = (
+        Secret.objects.filter(user=OuterRef("user"))
+        .order_by()
+        .values("user")
+        .annotate(names=JoinedNames("name"))
+        .values("names")
     )
-    saved_keys = set(user.secrets.values_list("name", flat=True))
-    return byok_entries(model_ids, saved_keys)
+    rows = (
+        user.enabled_models.select_related("catalog")
+        .only("user", "model_id", *(f"catalog__{name}" for name in ENTRY_FIELDS))
+        .annotate(saved_names=Subquery(saved_names))
+        .order_by("position", "id")
+    )
+    return [
+        byok_entry(row.model_id, row.catalog, set((row.saved_names or "").split(",")))
+        for row in rows
+    ]
 
 
 def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
@@ -169,12 +187,13 @@ def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
 
 
 def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
-    platform = permitted_platform_models(membership, deployed_models())
+    snapshot = platform_snapshot()
+    platform = permitted_platform_models(membership, list(snapshot.models))
     return PickerSet(
         platform=[platform_entry(m) for m in platform],
         byok=user_byok(user),
         restricted=membership is not None and membership.is_restricted,
-        status=platform_status(),
+        status=snapshot.status,
     )
 
 

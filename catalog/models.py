@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
+
+from catalog import versions
 
 # How long a newly deployed platform model is marked "New" in the access editors.
 NEW_FOR = timedelta(days=14)
@@ -137,6 +140,39 @@ class CatalogModel(ModelSpecs):
         return lifecycle(self.deprecation_date, today)
 
 
+# The columns a picker entry shows: what `select_related(...).only(...)` reads of a catalog
+# row, never the search columns.
+ENTRY_FIELDS = (
+    *(f.name for f in ModelSpecs._meta.local_fields),
+    "knowledge_cutoff",
+    "deprecation_date",
+)
+
+
+class PlatformModelQuerySet(models.QuerySet["PlatformModel"]):
+    """Every bulk write tells the processes that keep the deployed list (catalog/versions.py)."""
+
+    def update(self, **kwargs: Any) -> int:
+        changed = super().update(**kwargs)
+        versions.bump(versions.PLATFORM_MODELS)
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        versions.bump(versions.PLATFORM_MODELS)
+        return deleted
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        created = super().bulk_create(*args, **kwargs)
+        versions.bump(versions.PLATFORM_MODELS)
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        changed = super().bulk_update(*args, **kwargs)
+        versions.bump(versions.PLATFORM_MODELS)
+        return changed
+
+
 class PlatformModel(ModelSpecs):
     """A dn/ model deployed on the platform's LiteLLM proxy (or managed by staff in admin)."""
 
@@ -152,6 +188,8 @@ class PlatformModel(ModelSpecs):
         null=True, blank=True, help_text="When it stopped being deployed (empty while deployed)"
     )
 
+    objects = PlatformModelQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "model_id"]
         constraints = [
@@ -162,6 +200,15 @@ class PlatformModel(ModelSpecs):
 
     def __str__(self) -> str:
         return self.model_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        versions.bump(versions.PLATFORM_MODELS)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        versions.bump(versions.PLATFORM_MODELS)
+        return deleted
 
     def is_new(self, now: datetime | None = None) -> bool:
         """Deployed in the last NEW_FOR: editors mark it so owners notice it is on no list."""

@@ -1,12 +1,13 @@
 """Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL.
 
-Reading the list is a plain database read. The refresh runs once per request before any
-transaction (settings_app.middleware.PlatformRefreshMiddleware), so a rolled-back action can
-never take the refreshed rows with it while the "fresh" mark stays, and the proxy is never
-asked while a lock is held. Hot path: one cache read. When the stored list is older than
-PLATFORM_MODELS_TTL, the one request that wins a cache lock asks the proxy (bounded by
-PLATFORM_MODELS_TIMEOUT); everyone else keeps serving the stored rows. Failures keep the last
-good list and are recorded.
+Reading the list costs one cache read: each process keeps the stored rows and their status
+in memory with the version they were read under (catalog/versions.py), and any write bumps it.
+The refresh runs once per request before any transaction
+(settings_app.middleware.PlatformRefreshMiddleware), so a rolled-back action can never take the
+refreshed rows with it while the "fresh" mark stays, and the proxy is never asked while a lock
+is held. When the stored list is older than PLATFORM_MODELS_TTL, the one request that wins a
+cache lock asks the proxy (bounded by PLATFORM_MODELS_TIMEOUT); everyone else keeps serving the
+stored rows. Failures keep the last good list and are recorded.
 """
 
 from __future__ import annotations
@@ -24,15 +25,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from catalog import versions
 from catalog.costmap import capability_flags, per_million
 from catalog.models import PlatformModel, SyncRun
 from catalog.names import display_name
 
 log = logging.getLogger(__name__)
 
-FRESH_KEY = "platform-models:fresh"
+FRESH_KEY = "platform-models:fresh"  # its value: when it stops being fresh (epoch seconds)
 LOCK_KEY = "platform-models:refreshing"
-STATUS_KEY = "platform-models:status"
 MAX_BODY = 5 * 1024 * 1024
 
 
@@ -186,7 +187,7 @@ def sync_platform_models(timeout: float | None = None) -> SyncRun:
             error=str(exc)[:2000],
             finished_at=timezone.now(),
         )
-    cache.set(STATUS_KEY, _status_from_db(), timeout=None)
+    versions.bump(versions.PLATFORM_MODELS)  # the status changed, and maybe the list
     return run
 
 
@@ -206,30 +207,69 @@ def _status_from_db() -> PlatformStatus:
     )
 
 
+@dataclass(frozen=True)
+class PlatformSnapshot:
+    """The deployed models and their freshness (status is None when no proxy is configured)."""
+
+    version: str
+    models: tuple[PlatformModel, ...]
+    status: PlatformStatus | None
+
+
+_snapshot: PlatformSnapshot | None = None  # this process's copy
+_fresh_until = 0.0  # this process knows the stored list is fresh until then (epoch seconds)
+
+
+def mark_fresh() -> None:
+    """The stored list was just read from the proxy: no refresh for PLATFORM_MODELS_TTL."""
+    ttl = max(1, settings.PLATFORM_MODELS_TTL)
+    cache.set(FRESH_KEY, time.time() + ttl, timeout=ttl)
+
+
+def expire() -> None:
+    """Forget the fresh mark here and in this process: the next request asks the proxy."""
+    global _fresh_until
+    cache.delete(FRESH_KEY)
+    _fresh_until = 0.0
+
+
 def refresh_if_due() -> None:
-    """Refresh from the proxy when the stored list is older than the TTL (one caller wins)."""
-    if not settings.LITELLM_PROXY_URL or cache.get(FRESH_KEY):
+    """Refresh from the proxy when the stored list is older than the TTL (one caller wins).
+    Within the TTL this asks nothing: the fresh mark's expiry is remembered in the process."""
+    global _fresh_until
+    if not settings.LITELLM_PROXY_URL or time.time() < _fresh_until:
+        return
+    fresh_until = cache.get(FRESH_KEY)
+    if fresh_until:
+        _fresh_until = float(fresh_until)
         return
     if not cache.add(LOCK_KEY, 1, timeout=int(settings.PLATFORM_MODELS_TIMEOUT) + 5):
         return  # someone else is refreshing; serve the stored list
     try:
         sync_platform_models()
-        cache.set(FRESH_KEY, 1, timeout=max(1, settings.PLATFORM_MODELS_TTL))
+        mark_fresh()
     finally:
         cache.delete(LOCK_KEY)
 
 
+def platform_snapshot() -> PlatformSnapshot:
+    """The stored list and its status: one cache read while this process's copy is current."""
+    version = versions.current(versions.PLATFORM_MODELS) if settings.SHARED_CACHE else ""
+    snapshot = _snapshot
+    if snapshot is None or not version or snapshot.version != version:
+        models = PlatformModel.objects.filter(is_active=True).order_by("position", "model_id")
+        status = _status_from_db() if settings.LITELLM_PROXY_URL else None
+        snapshot = PlatformSnapshot(version, tuple(models), status)
+        if version:
+            globals()["_snapshot"] = snapshot
+    return snapshot
+
+
 def platform_status() -> PlatformStatus | None:
     """Freshness of the stored list, or None when no proxy is configured."""
-    if not settings.LITELLM_PROXY_URL:
-        return None
-    status = cache.get(STATUS_KEY)
-    if status is None:
-        status = _status_from_db()
-        cache.set(STATUS_KEY, status, timeout=None)
-    return status
+    return platform_snapshot().status if settings.LITELLM_PROXY_URL else None
 
 
 def deployed_models() -> list[PlatformModel]:
     """Active platform models in platform order, as last stored (see `refresh_if_due`)."""
-    return list(PlatformModel.objects.filter(is_active=True).order_by("position", "model_id"))
+    return list(platform_snapshot().models)

@@ -3,12 +3,16 @@ get 404 (an org's existence isn't revealed), members whose role is too low get 4
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.models import ApiKey, User
 from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
@@ -45,6 +49,44 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
             else []
         )
     return cached
+
+
+@dataclass(frozen=True)
+class KeyHolder:
+    user: User
+    key_id: int
+    last_used_at: datetime | None
+
+
+def api_key_holder(request: HttpRequest, key_hash: str) -> KeyHolder | None:
+    """Who holds the live API key with this hash. The same query reads their memberships,
+    which `user_memberships` then reuses: one query for a member of any org (two for someone
+    in none, or an unknown key)."""
+    memberships = list(
+        Membership.objects.filter(
+            user__api_keys__key_hash=key_hash,
+            user__api_keys__revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .select_related("user", "org")
+        .annotate(key_id=F("user__api_keys__id"), key_used=F("user__api_keys__last_used_at"))
+        .order_by("org__name")
+    )
+    if memberships:
+        user = memberships[0].user
+        for membership in memberships:
+            membership.user = user
+        request.__dict__[_CACHE] = memberships
+        return KeyHolder(user, memberships[0].key_id, memberships[0].key_used)
+    api_key = (
+        ApiKey.objects.select_related("user")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if api_key is None:
+        return None
+    request.__dict__[_CACHE] = []
+    return KeyHolder(api_key.user, api_key.pk, api_key.last_used_at)
 
 
 def active_membership(request: HttpRequest, slug: str | None = None) -> Membership | None:

@@ -23,6 +23,7 @@ from ninja.security import APIKeyHeader, SessionAuth
 from accounts.api import router as accounts_router
 from accounts.models import ApiKey
 from catalog.api import router as catalog_router
+from orgs.access import api_key_holder
 from orgs.api import router as orgs_router
 from settings_app.middleware import error_body
 from settings_app.openapi import DocumentedAPI
@@ -51,24 +52,18 @@ class PersonalApiKey(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None):
         if not key:
             return None
-        api_key = (
-            ApiKey.objects.select_related("user")
-            .filter(key_hash=ApiKey.hash(key), revoked_at__isnull=True, user__is_active=True)
-            .first()
-            if KEY_SHAPE.match(key)
-            else None
-        )
-        if api_key is None:
+        holder = api_key_holder(request, ApiKey.hash(key)) if KEY_SHAPE.match(key) else None
+        if holder is None:
             if api_key_throttled(request):
                 raise Throttled(wait=API_KEY_FAILURE_WINDOW)
             count_bad_api_key(request)
             raise AuthenticationError(401, "Unknown or revoked API key.")
         now = timezone.now()
         # Record use at most every few minutes: no write on every request.
-        if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_GRANULARITY:
-            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        request.user = api_key.user
-        return api_key.user
+        if holder.last_used_at is None or now - holder.last_used_at > LAST_USED_GRANULARITY:
+            ApiKey.objects.filter(pk=holder.key_id).update(last_used_at=now)
+        request.user = holder.user
+        return holder.user
 
 
 class BrowserSession(SessionAuth):

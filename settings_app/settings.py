@@ -154,6 +154,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Processes may keep shared data (the deployed platform models) in memory, checked against a
+# version in the cache on every request (catalog/versions.py), only if every process sees the
+# same cache: Redis, or the single process of development. Otherwise they read the database.
+SHARED_CACHE = bool(REDIS_URL) or DEBUG
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import User
+from catalog import platform
 from catalog.models import PlatformModel
 from orgs.models import Membership, Organization, Role
 from tests.helpers import load_catalog
@@ -20,8 +21,10 @@ PASSWORD = "demo-password"
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    platform.expire()  # and the fresh mark this process remembers
     yield
     cache.clear()
+    platform.expire()
 
 
 def make_user(email: str, **extra) -> User:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.platform import FRESH_KEY, sync_platform_models
+from catalog.platform import mark_fresh, sync_platform_models
 
 
 class Command(BaseCommand):
@@ -22,7 +21,7 @@ class Command(BaseCommand):
         run = sync_platform_models(timeout=timeout)
         if not run.ok:
             raise CommandError(f"The proxy refresh failed: {run.error}. The last list stays.")
-        cache.set(FRESH_KEY, 1, timeout=max(1, settings.PLATFORM_MODELS_TTL))
+        mark_fresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Platform models synced: {run.created} new, {run.updated} updated, "

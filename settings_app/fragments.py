@@ -1,0 +1,72 @@
+"""HTML fragments kept in the cache under a digest of everything they show.
+
+A fragment is rendered from its inputs alone (a plain dict of strings, numbers, dates and
+tuples of them; no request, no context processors), so the digest of the inputs names its HTML
+exactly: when anything it shows changes, the key changes, and no entry is ever stale. What
+differs per person (an "Added" badge, "you") must be an input, so it is part of the key too.
+
+Forms inside a fragment render a placeholder for the CSRF token; `with_csrf` puts the request's
+token in. The placeholder is derived from SECRET_KEY, so page content can't forge it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString, mark_safe
+
+TTL = 3600  # entries are never stale, only unused: an hour bounds the memory they take
+
+
+def _placeholder() -> str:
+    return "csrf-" + salted_hmac("settings_app.fragments", "csrf").hexdigest()[:24]
+
+
+CSRF_PLACEHOLDER = lazy(_placeholder, str)()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"a fragment input must be plain data, not {type(value).__name__}")
+
+
+def _key(template_name: str, inputs: Mapping[str, Any]) -> str:
+    payload = json.dumps([template_name, inputs], sort_keys=True, default=_plain)
+    return "fragment:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def render_fragments(template_name: str, inputs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each fragment's HTML, from the cache or rendered now: one cache round trip for all."""
+    keys = [_key(template_name, each) for each in inputs]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, each in zip(keys, inputs, strict=True):
+        if key not in found:
+            html = render_to_string(template_name, {**each, "csrf_token": CSRF_PLACEHOLDER})
+            found[key] = missing[key] = html
+    if missing:
+        cache.set_many(missing, timeout=TTL)
+    return [found[key] for key in keys]
+
+
+def render_fragment(template_name: str, inputs: Mapping[str, Any]) -> str:
+    return render_fragments(template_name, [inputs])[0]
+
+
+def with_csrf(request: HttpRequest, html: str) -> SafeString:
+    """The fragment's HTML with this request's CSRF token in its forms."""
+    return mark_safe(html.replace(str(CSRF_PLACEHOLDER), get_token(request)))  # noqa: S308
