@@ -83,9 +83,56 @@ class ModelSpecs(models.Model):
         return [cap for cap in CAPABILITIES if getattr(self, f"supports_{cap}")]
 
 
-class CatalogModel(ModelSpecs):
+class VersionedQuerySet(models.QuerySet[Any]):
+    """Every bulk write bumps the model's `VERSION` (catalog/versions.py), so what processes
+    and the cache keep under the old version is read again."""
+
+    def update(self, **kwargs: Any) -> int:
+        changed = super().update(**kwargs)
+        versions.bump(self.model.VERSION)
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        versions.bump(self.model.VERSION)
+        return deleted
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        created = super().bulk_create(*args, **kwargs)
+        versions.bump(self.model.VERSION)
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        changed = super().bulk_update(*args, **kwargs)
+        versions.bump(self.model.VERSION)
+        return changed
+
+
+class Versioned(models.Model):
+    """A model whose rows are kept in memory or in the cache under a version: saving or
+    deleting a row, like any bulk write, bumps it."""
+
+    VERSION: str
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        versions.bump(self.VERSION)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        versions.bump(self.VERSION)
+        return deleted
+
+
+class CatalogModel(ModelSpecs, Versioned):
     """A published model that can be added to a BYOK list (from LiteLLM's cost map or
     OpenRouter's price list: `source`)."""
+
+    VERSION = versions.CATALOG
 
     class Source(models.TextChoices):
         LITELLM = "litellm", "LiteLLM cost map"
@@ -149,32 +196,10 @@ ENTRY_FIELDS = (
 )
 
 
-class PlatformModelQuerySet(models.QuerySet["PlatformModel"]):
-    """Every bulk write tells the processes that keep the deployed list (catalog/versions.py)."""
-
-    def update(self, **kwargs: Any) -> int:
-        changed = super().update(**kwargs)
-        versions.bump(versions.PLATFORM_MODELS)
-        return changed
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        deleted = super().delete()
-        versions.bump(versions.PLATFORM_MODELS)
-        return deleted
-
-    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
-        created = super().bulk_create(*args, **kwargs)
-        versions.bump(versions.PLATFORM_MODELS)
-        return created
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        changed = super().bulk_update(*args, **kwargs)
-        versions.bump(versions.PLATFORM_MODELS)
-        return changed
-
-
-class PlatformModel(ModelSpecs):
+class PlatformModel(ModelSpecs, Versioned):
     """A dn/ model deployed on the platform's LiteLLM proxy (or managed by staff in admin)."""
+
+    VERSION = versions.PLATFORM_MODELS
 
     model_id = models.CharField(max_length=255, unique=True, help_text="dn/<name>")
     litellm_model = models.CharField(max_length=255, blank=True, help_text="Underlying model")
@@ -188,8 +213,6 @@ class PlatformModel(ModelSpecs):
         null=True, blank=True, help_text="When it stopped being deployed (empty while deployed)"
     )
 
-    objects = PlatformModelQuerySet.as_manager()
-
     class Meta:
         ordering = ["position", "model_id"]
         constraints = [
@@ -200,15 +223,6 @@ class PlatformModel(ModelSpecs):
 
     def __str__(self) -> str:
         return self.model_id
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        versions.bump(versions.PLATFORM_MODELS)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        versions.bump(versions.PLATFORM_MODELS)
-        return deleted
 
     def is_new(self, now: datetime | None = None) -> bool:
         """Deployed in the last NEW_FOR: editors mark it so owners notice it is on no list."""

@@ -18,18 +18,22 @@ the rows on SQLite) and the exact search runs again.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
 from django.utils import timezone
 
+from catalog import versions
 from catalog.models import CAPABILITIES, CatalogModel
 from catalog.providers import FIRST_PARTY, PROVIDERS
 from catalog.spelling import WORD, closest, corrected_text
@@ -41,6 +45,7 @@ MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 # Counting stops here ("more than 500 models"), and so does paging: refine the query instead.
 COUNT_CAP = 500
+SEARCH_CACHE_TTL = 600  # cached pages are keyed by catalog version: this only bounds memory
 # Spelling correction weighs, per query word, this many of the most similar catalog words.
 
 # Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
@@ -458,3 +463,18 @@ def search_results(params: SearchParams) -> SearchResult:
         return found
     retry.corrected_text = corrected
     return retry
+
+
+def cached_search_results(params: SearchParams) -> SearchResult:
+    """`search_results`, kept in the cache under the catalog's version and the day (retired
+    models rank by date): the same search from anyone is answered once per catalog change.
+    Without a cache all processes share (settings.SHARED_CACHE), every call searches."""
+    if not settings.SHARED_CACHE:
+        return search_results(params)
+    digest = hashlib.sha256(repr((asdict(params), today())).encode()).hexdigest()
+    key = f"search:{versions.current(versions.CATALOG)}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = search_results(params)
+        cache.set(key, found, timeout=SEARCH_CACHE_TTL)
+    return found

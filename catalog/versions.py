@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 PLATFORM_MODELS = "version:platform-models"
+CATALOG = "version:catalog"
 
 
 def current(key: str) -> str:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -63,8 +64,24 @@ def render_fragments(template_name: str, inputs: Sequence[Mapping[str, Any]]) ->
     return [found[key] for key in keys]
 
 
-def render_fragment(template_name: str, inputs: Mapping[str, Any]) -> str:
-    return render_fragments(template_name, [inputs])[0]
+def render_fragment(
+    template_name: str, inputs: Mapping[str, Any], objects: Mapping[str, Any] | None = None
+) -> str:
+    """One fragment. `objects` are rendered but not part of the key: only for objects the
+    inputs determine, such as catalog rows read under the catalog version that is an input.
+    Versions are only trustworthy in a cache every process shares, so without one such a
+    fragment is rendered every time."""
+    if objects is None:
+        return render_fragments(template_name, [inputs])[0]
+    context = {**inputs, **objects, "csrf_token": CSRF_PLACEHOLDER}
+    if not settings.SHARED_CACHE:
+        return render_to_string(template_name, context)
+    key = _key(template_name, inputs)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template_name, context)
+        cache.set(key, html, timeout=TTL)
+    return html
 
 
 def with_csrf(request: HttpRequest, html: str) -> SafeString:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Collection
+from dataclasses import asdict, replace
 from typing import cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -12,6 +14,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -20,6 +23,7 @@ from django_htmx.http import push_url
 from accounts import services
 from accounts.forms import ModelIdForm
 from accounts.picker import REASONS, picker_set, platform_access, suggest_replacements, user_byok
+from catalog import versions
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
 from catalog.platform import deployed_models
 from catalog.providers import get_provider
@@ -27,14 +31,16 @@ from catalog.search import (
     DEFAULT_LIMIT,
     SearchParams,
     SearchResult,
+    cached_search_results,
     parse_query,
-    search_results,
+    today,
 )
 from catalog.templatetags.catalog_tags import dom_id
 from catalog.validation import check_compatibility
 from orgs.access import active_membership
 from orgs.models import Membership
 from orgs.requests import latest_by_model
+from settings_app.fragments import render_fragment, with_csrf
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -47,9 +53,11 @@ SEARCH_KEYS = ("q", "provider", "cap", "retired")
 
 def provider_choices() -> list[tuple[str, str]]:
     """(slug, "Label (count)") for each provider with active catalog models, sorted as a
-    person reads. One grouped query, cached until the next catalog sync."""
+    person reads. One grouped query, cached until the catalog changes."""
     last_sync = (
-        SyncRun.objects.filter(kind=SyncRun.Kind.CATALOG, ok=True)
+        versions.current(versions.CATALOG)
+        if settings.SHARED_CACHE
+        else SyncRun.objects.filter(kind=SyncRun.Kind.CATALOG, ok=True)
         .order_by("-started_at")
         .values_list("pk", flat=True)
         .first()
@@ -71,7 +79,36 @@ def provider_choices() -> list[tuple[str, str]]:
 
 
 def _search(params: SearchParams, page: int) -> SearchResult:
-    return search_results(replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+    return cached_search_results(replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+
+
+def results_html(
+    request: AuthedRequest,
+    partial: str,
+    params: SearchParams,
+    results: SearchResult,
+    enabled: Collection[str],
+    **flags: bool,
+) -> SafeString:
+    """The search results (`results`, or `more_results` for the next rows) as HTML: the same
+    for everyone who searched the same and has added the same of the models shown, so it is
+    kept as a fragment under exactly that (catalog version, search, Added ids, flags)."""
+    page = _page_number(request.GET)
+    added = sorted({m.model_id for m in results.models}.intersection(enabled))
+    inputs = {
+        "catalog": versions.current(versions.CATALOG),
+        "today": today(),
+        "search": asdict(params),
+        "page": page,
+        "added": added,
+        **{k: request.GET.get(k, "") for k in SEARCH_KEYS},
+        "first_url": _page_url(request.GET),
+        "more_url": _page_url(request.GET, page=page + 1),
+        "add_url": reverse("accounts:add_model"),
+        **flags,
+    }
+    objects = {"params": params, "results": results, "enabled": set(added)}
+    return with_csrf(request, render_fragment(f"{TEMPLATE}#{partial}", inputs, objects))
 
 
 def _page_number(data: QueryDict) -> int:
@@ -114,7 +151,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     membership = active_membership(request)
     picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
-    page = _page_number(request.GET)
+    results = _search(params, _page_number(request.GET))
     return {
         "nav": "chat_models",
         "picker": picker,
@@ -122,17 +159,15 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "why_allowed": why_allowed(membership),
         "byok": suggest_replacements(picker.byok),
         "params": params,
-        "results": _search(params, page),
-        "enabled": set(picker.enabled_model_ids),
+        "results": results,
+        "results_html": results_html(request, "results", params, results, picker.enabled_model_ids),
         "q": request.GET.get("q", ""),
         "provider": request.GET.get("provider", ""),
         "cap": request.GET.get("cap", ""),
         "retired": request.GET.get("retired", ""),
-        "first_url": _page_url(request.GET),
-        "more_url": _page_url(request.GET, page=page + 1),
         "provider_choices": provider_choices,  # called only where the dropdown renders
         "capability_choices": CAPABILITIES,
-        "add_url": reverse("accounts:add_model"),  # once, not once per result row
+        "add_url": reverse("accounts:add_model"),
         **extra,
     }
 
@@ -141,11 +176,16 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
 @vary_on_headers("HX-Request")
 def page(request: AuthedRequest) -> HttpResponse:
     target = request.htmx.target if request.htmx else None
-    if target == "results":
-        response = render(request, TEMPLATE + "#results", _context(request, oob=True))
-        return push_url(response, _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
-    if target == "result-rows":  # "Show more": the next rows, appended
-        return render(request, TEMPLATE + "#more_results", _context(request, appended=True))
+    if target in ("results", "result-rows"):
+        # Only the results: no picker set, just which of them this person has added.
+        params = _search_params(request)
+        results = _search(params, _page_number(request.GET))
+        enabled = request.user.enabled_models.values_list("model_id", flat=True)
+        if target == "result-rows":  # "Show more": the next rows, appended
+            html = results_html(request, "more_results", params, results, enabled, appended=True)
+            return HttpResponse(html)
+        html = results_html(request, "results", params, results, enabled, oob=True)
+        return push_url(HttpResponse(html), _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
     return render(request, TEMPLATE, _context(request))
 
 
