@@ -13,11 +13,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
 from accounts.picker import permitted_platform_models
-from catalog.models import CatalogModel
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
 from catalog.search import parse_query, search_catalog
-from catalog.validation import check_compatibility, model_id_error
+from catalog.validation import catalog_id, check_compatibility, model_id_error
 
 if TYPE_CHECKING:
     from orgs.models import Membership
@@ -27,6 +26,20 @@ MAX_SECRET_VALUE = 10_000
 
 def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: bool = True) -> str:
     """The canonical id for `raw`, or ValidationError saying what is wrong and what to do."""
+    model_id = _listable_id(raw)
+    match = catalog_id(model_id)
+    if match:
+        return match
+    if not allow_uncatalogued:
+        raise _not_in_catalog(model_id, suggest=suggest)
+    result = check_compatibility(model_id)
+    if result.error:
+        raise ValidationError(result.error, code="incompatible")
+    return result.model_id
+
+
+def _listable_id(raw: str) -> str:
+    """`raw` trimmed, or ValidationError if no BYOK list can hold it, catalog or not."""
     model_id = (raw or "").strip()
     error = model_id_error(model_id)
     if error:
@@ -37,24 +50,16 @@ def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: boo
             "be added to your own list.",
             code="platform_model",
         )
-    match = (
-        CatalogModel.objects.filter(model_id__iexact=model_id, is_active=True)
-        .values_list("model_id", flat=True)
-        .first()
+    return model_id
+
+
+def _not_in_catalog(model_id: str, *, suggest: bool) -> ValidationError:
+    return ValidationError(
+        f"“{model_id}” isn't in the catalog.{_suggestion(model_id) if suggest else ''} "
+        "Check the spelling, or "
+        "check it for LiteLLM compatibility and add it anyway.",
+        code="not_in_catalog",
     )
-    if match:
-        return match
-    if not allow_uncatalogued:
-        raise ValidationError(
-            f"“{model_id}” isn't in the catalog.{_suggestion(model_id) if suggest else ''} "
-            "Check the spelling, or "
-            "check it for LiteLLM compatibility and add it anyway.",
-            code="not_in_catalog",
-        )
-    result = check_compatibility(model_id)
-    if result.error:
-        raise ValidationError(result.error, code="incompatible")
-    return result.model_id
 
 
 def _suggestion(model_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
 # How long a newly deployed platform model is marked "New" in the access editors.
@@ -122,6 +122,9 @@ class CatalogModel(ModelSpecs):
                 name="catalog_rank_idx",
                 condition=models.Q(is_active=True),
             ),
+            # Ids are looked up in any letter case (catalog/validation.py catalog_ids):
+            # model_id__iexact compiles to UPPER(...) LIKE UPPER(...), which no index serves.
+            models.Index(Lower("model_id"), name="catalog_model_id_lower_idx"),
         ]
 
     def __str__(self) -> str:
