@@ -16,7 +16,7 @@ from accounts.picker import permitted_platform_models
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
 from catalog.search import parse_query, search_catalog
-from catalog.validation import catalog_id, check_compatibility, model_id_error
+from catalog.validation import catalog_id, catalog_ids, check_compatibility, model_id_error
 
 if TYPE_CHECKING:
     from orgs.models import Membership
@@ -60,6 +60,37 @@ def _not_in_catalog(model_id: str, *, suggest: bool) -> ValidationError:
         "check it for LiteLLM compatibility and add it anyway.",
         code="not_in_catalog",
     )
+
+
+def resolve_model_ids(raws: list[str]) -> list[str]:
+    """The canonical ids for a whole list, each checked as resolve_model_id checks one (no
+    suggestions: a search per bad id is too many) but in one catalog query; ValidationError
+    lists every bad entry as "[index] what is wrong", duplicates included."""
+    checked: list[str | ValidationError] = []
+    for raw in raws:
+        try:
+            checked.append(_listable_id(raw))
+        except ValidationError as exc:
+            checked.append(exc)
+    found = catalog_ids(m for m in checked if isinstance(m, str))
+    canonical: list[str] = []
+    seen: set[str] = set()
+    errors = []
+    for index, item in enumerate(checked):
+        model_id = found.get(item.lower()) if isinstance(item, str) else None
+        if model_id is None:
+            refusal = _not_in_catalog(item, suggest=False) if isinstance(item, str) else item
+            errors.append(ValidationError(f"[{index}] {refusal.messages[0]}", code=refusal.code))
+            continue
+        if model_id in seen:
+            errors.append(
+                ValidationError(f"[{index}] {model_id} is listed twice.", code="duplicate")
+            )
+        seen.add(model_id)
+        canonical.append(model_id)
+    if errors:
+        raise ValidationError(errors)
+    return canonical
 
 
 def _suggestion(model_id: str) -> str:
@@ -158,35 +189,32 @@ def set_models(
     """
     if len(model_ids) > MAX_BYOK_MODELS:
         raise ValidationError(f"At most {MAX_BYOK_MODELS} models.", code="full")
-    canonical: list[str] = []
-    errors = []
-    for index, raw in enumerate(model_ids):
-        try:
-            model_id = resolve_model_id(raw, suggest=False)  # one search per bad id is too many
-        except ValidationError as exc:
-            errors.append(ValidationError(f"[{index}] {exc.messages[0]}", code=exc.code))
-            continue
-        if model_id in canonical:
-            errors.append(
-                ValidationError(f"[{index}] {model_id} is listed twice.", code="duplicate")
-            )
-        canonical.append(model_id)
-    if errors:
-        raise ValidationError(errors)
+    canonical = resolve_model_ids(model_ids)
     with transaction.atomic():
         _lock_user(user)
-        current = list(EnabledModel.objects.filter(user=user).values_list("model_id", flat=True))
+        rows = {
+            row.model_id: row
+            for row in EnabledModel.objects.filter(user=user).only("model_id", "position")
+        }
+        current = list(rows)
         if expected_versions is not None and list_version(current) not in expected_versions:
             raise StaleList(list_version(current))
         if current and not canonical:
             _refuse_empty_picker(membership, 0)
         EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
-        existing = set(current)
+        # A fixed number of statements whatever the length: kept rows (their ids and added_at
+        # stay) move in one UPDATE, new ones arrive in one INSERT.
+        moved: list[EnabledModel] = []
+        added: list[EnabledModel] = []
         for position, model_id in enumerate(canonical, start=1):
-            if model_id in existing:
-                EnabledModel.objects.filter(user=user, model_id=model_id).update(position=position)
-            else:
-                EnabledModel.objects.create(user=user, model_id=model_id, position=position)
+            row = rows.get(model_id)
+            if row is None:
+                added.append(EnabledModel(user=user, model_id=model_id, position=position))
+            elif row.position != position:
+                row.position = position
+                moved.append(row)
+        EnabledModel.objects.bulk_update(moved, ["position"])
+        EnabledModel.objects.bulk_create(added)
     return canonical
 
 

@@ -4,6 +4,7 @@ client."""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import tempfile
 import threading
@@ -30,6 +31,15 @@ def load_catalog() -> None:
     from catalog.sync import apply_records
 
     apply_records(snapshot_records(), source="tests")
+
+
+def listable_ids(count: int) -> list[str]:
+    """`count` ids of the loaded catalog that a BYOK list accepts, in catalog order."""
+    from catalog.models import CatalogModel
+    from catalog.validation import model_id_error
+
+    ids = CatalogModel.objects.filter(is_active=True).values_list("model_id", flat=True)
+    return list(itertools.islice((m for m in ids if model_id_error(m) is None), count))
 
 
 SHARED_COST_MAP = (

@@ -32,6 +32,7 @@ def test_any_letter_case_finds_the_canonical_id(opus, typed):
     assert catalog_id(typed) == OPUS
     assert check_compatibility(typed).model_id == OPUS
     assert services.resolve_model_id(typed) == OPUS
+    assert services.resolve_model_ids([typed]) == [OPUS]
 
 
 def test_retired_models_and_near_misses_are_not_found(opus):
@@ -65,10 +66,13 @@ def catalog_plans(action) -> list[str]:
     return plans
 
 
-# The lookups as the code sends them (services, validation).
+# The lookups as the code sends them: one id (services, validation), a whole PATCH list.
 LOOKUPS = {
     "resolve_model_id": lambda: services.resolve_model_id("Anthropic/Claude-Opus-4-5"),
     "check_compatibility": lambda: check_compatibility("ANTHROPIC/claude-opus-4-5"),
+    "resolve_model_ids": lambda: services.resolve_model_ids(
+        [OPUS.upper(), *(f"ACME/Model-{n:06}" for n in range(1, ROWS, 500))][:200]
+    ),
 }
 
 
