@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -47,8 +48,15 @@ class UserManager(BaseUserManager["User"]):
         extra.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra)
 
+    def by_email(self, email: str | None) -> models.QuerySet[User]:
+        """The user with this email in any letter case (at most one). Compared as the
+        user_email_ci_unique constraint compares, lower() on both sides, so PostgreSQL finds
+        it through that constraint's index; email__iexact is UPPER(...) LIKE UPPER(...), which
+        no index serves."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username)
+        return self.by_email(username).get()
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -13,11 +13,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
 from accounts.picker import permitted_platform_models
-from catalog.models import CatalogModel
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
 from catalog.search import parse_query, search_catalog
-from catalog.validation import check_compatibility, model_id_error
+from catalog.validation import catalog_id, catalog_ids, check_compatibility, model_id_error
 
 if TYPE_CHECKING:
     from orgs.models import Membership
@@ -27,6 +26,20 @@ MAX_SECRET_VALUE = 10_000
 
 def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: bool = True) -> str:
     """The canonical id for `raw`, or ValidationError saying what is wrong and what to do."""
+    model_id = _listable_id(raw)
+    match = catalog_id(model_id)
+    if match:
+        return match
+    if not allow_uncatalogued:
+        raise _not_in_catalog(model_id, suggest=suggest)
+    result = check_compatibility(model_id)
+    if result.error:
+        raise ValidationError(result.error, code="incompatible")
+    return result.model_id
+
+
+def _listable_id(raw: str) -> str:
+    """`raw` trimmed, or ValidationError if no BYOK list can hold it, catalog or not."""
     model_id = (raw or "").strip()
     error = model_id_error(model_id)
     if error:
@@ -37,24 +50,47 @@ def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: boo
             "be added to your own list.",
             code="platform_model",
         )
-    match = (
-        CatalogModel.objects.filter(model_id__iexact=model_id, is_active=True)
-        .values_list("model_id", flat=True)
-        .first()
+    return model_id
+
+
+def _not_in_catalog(model_id: str, *, suggest: bool) -> ValidationError:
+    return ValidationError(
+        f"“{model_id}” isn't in the catalog.{_suggestion(model_id) if suggest else ''} "
+        "Check the spelling, or "
+        "check it for LiteLLM compatibility and add it anyway.",
+        code="not_in_catalog",
     )
-    if match:
-        return match
-    if not allow_uncatalogued:
-        raise ValidationError(
-            f"“{model_id}” isn't in the catalog.{_suggestion(model_id) if suggest else ''} "
-            "Check the spelling, or "
-            "check it for LiteLLM compatibility and add it anyway.",
-            code="not_in_catalog",
-        )
-    result = check_compatibility(model_id)
-    if result.error:
-        raise ValidationError(result.error, code="incompatible")
-    return result.model_id
+
+
+def resolve_model_ids(raws: list[str]) -> list[str]:
+    """The canonical ids for a whole list, each checked as resolve_model_id checks one (no
+    suggestions: a search per bad id is too many) but in one catalog query; ValidationError
+    lists every bad entry as "[index] what is wrong", duplicates included."""
+    checked: list[str | ValidationError] = []
+    for raw in raws:
+        try:
+            checked.append(_listable_id(raw))
+        except ValidationError as exc:
+            checked.append(exc)
+    found = catalog_ids(m for m in checked if isinstance(m, str))
+    canonical: list[str] = []
+    seen: set[str] = set()
+    errors = []
+    for index, item in enumerate(checked):
+        model_id = found.get(item.lower()) if isinstance(item, str) else None
+        if model_id is None:
+            refusal = _not_in_catalog(item, suggest=False) if isinstance(item, str) else item
+            errors.append(ValidationError(f"[{index}] {refusal.messages[0]}", code=refusal.code))
+            continue
+        if model_id in seen:
+            errors.append(
+                ValidationError(f"[{index}] {model_id} is listed twice.", code="duplicate")
+            )
+        seen.add(model_id)
+        canonical.append(model_id)
+    if errors:
+        raise ValidationError(errors)
+    return canonical
 
 
 def _suggestion(model_id: str) -> str:
@@ -153,35 +189,32 @@ def set_models(
     """
     if len(model_ids) > MAX_BYOK_MODELS:
         raise ValidationError(f"At most {MAX_BYOK_MODELS} models.", code="full")
-    canonical: list[str] = []
-    errors = []
-    for index, raw in enumerate(model_ids):
-        try:
-            model_id = resolve_model_id(raw, suggest=False)  # one search per bad id is too many
-        except ValidationError as exc:
-            errors.append(ValidationError(f"[{index}] {exc.messages[0]}", code=exc.code))
-            continue
-        if model_id in canonical:
-            errors.append(
-                ValidationError(f"[{index}] {model_id} is listed twice.", code="duplicate")
-            )
-        canonical.append(model_id)
-    if errors:
-        raise ValidationError(errors)
+    canonical = resolve_model_ids(model_ids)
     with transaction.atomic():
         _lock_user(user)
-        current = list(EnabledModel.objects.filter(user=user).values_list("model_id", flat=True))
+        rows = {
+            row.model_id: row
+            for row in EnabledModel.objects.filter(user=user).only("model_id", "position")
+        }
+        current = list(rows)
         if expected_versions is not None and list_version(current) not in expected_versions:
             raise StaleList(list_version(current))
         if current and not canonical:
             _refuse_empty_picker(membership, 0)
         EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
-        existing = set(current)
+        # A fixed number of statements whatever the length: kept rows (their ids and added_at
+        # stay) move in one UPDATE, new ones arrive in one INSERT.
+        moved: list[EnabledModel] = []
+        added: list[EnabledModel] = []
         for position, model_id in enumerate(canonical, start=1):
-            if model_id in existing:
-                EnabledModel.objects.filter(user=user, model_id=model_id).update(position=position)
-            else:
-                EnabledModel.objects.create(user=user, model_id=model_id, position=position)
+            row = rows.get(model_id)
+            if row is None:
+                added.append(EnabledModel(user=user, model_id=model_id, position=position))
+            elif row.position != position:
+                row.position = position
+                moved.append(row)
+        EnabledModel.objects.bulk_update(moved, ["position"])
+        EnabledModel.objects.bulk_create(added)
     return canonical
 
 

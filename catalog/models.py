@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
 from catalog import versions
@@ -172,6 +172,9 @@ class CatalogModel(ModelSpecs, Versioned):
                 name="catalog_rank_idx",
                 condition=models.Q(is_active=True),
             ),
+            # Ids are looked up in any letter case (catalog/validation.py catalog_ids):
+            # model_id__iexact compiles to UPPER(...) LIKE UPPER(...), which no index serves.
+            models.Index(Lower("model_id"), name="catalog_model_id_lower_idx"),
         ]
 
     def __str__(self) -> str:

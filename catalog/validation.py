@@ -4,7 +4,10 @@ views and the API."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+
+from django.db.models.functions import Lower
 
 from catalog.models import CatalogModel
 from catalog.providers import litellm_providers, provider_of, required_keys
@@ -49,13 +52,29 @@ def model_id_error(model_id: str) -> str | None:
     return None
 
 
+def catalog_ids(model_ids: Iterable[str]) -> dict[str, str]:
+    """The canonical ids of the active catalog models these well-formed ids name in any letter
+    case, keyed by lower-cased id; ids not in the catalog are absent. One query, served by the
+    catalog_model_id_lower_idx index (model_id__iexact is UPPER(...) LIKE UPPER(...) on
+    PostgreSQL, which no index serves). Well-formed ids are ASCII, so Python's lower() is the
+    database's."""
+    lowered = {model_id.lower() for model_id in model_ids}
+    if not lowered:
+        return {}
+    rows = (
+        CatalogModel.objects.annotate(model_id_lower=Lower("model_id"))
+        .filter(model_id_lower__in=lowered, is_active=True)
+        .values_list("model_id_lower", "model_id")
+    )
+    found: dict[str, str] = {}
+    for key, model_id in rows:  # in catalog order: of ids differing only in case, the first
+        found.setdefault(key, model_id)
+    return found
+
+
 def catalog_id(model_id: str) -> str | None:
     """The canonical id of the active catalog model `model_id` names, in any letter case."""
-    return (
-        CatalogModel.objects.filter(model_id__iexact=model_id, is_active=True)
-        .values_list("model_id", flat=True)
-        .first()
-    )
+    return catalog_ids([model_id]).get(model_id.lower())
 
 
 def near_miss(model_id: str) -> str | None:

@@ -59,7 +59,7 @@ def invite(
     now = now or timezone.now()
     expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
     with transaction.atomic():
-        if Membership.objects.filter(org=org, user__email__iexact=email).exists():
+        if Membership.objects.filter(org=org, user__in=User.objects.by_email(email)).exists():
             raise ValidationError(f"{email} is already a member.", code="duplicate")
         # The one-pending-invitation constraint makes a racing second invite update the first.
         invitation, _ = Invitation.objects.update_or_create(

@@ -4,13 +4,15 @@ client."""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from django.db import connections
+from django.db import connection, connections
+from django.db.models import Model
 from django.test import Client
 
 from accounts.models import ApiKey, User
@@ -31,6 +33,15 @@ def load_catalog() -> None:
     apply_records(snapshot_records(), source="tests")
 
 
+def listable_ids(count: int) -> list[str]:
+    """`count` ids of the loaded catalog that a BYOK list accepts, in catalog order."""
+    from catalog.models import CatalogModel
+    from catalog.validation import model_id_error
+
+    ids = CatalogModel.objects.filter(is_active=True).values_list("model_id", flat=True)
+    return list(itertools.islice((m for m in ids if model_id_error(m) is None), count))
+
+
 SHARED_COST_MAP = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / ("litellm_model_prices.json")
 )
@@ -47,6 +58,23 @@ def real_cost_map() -> Path:
     path = Path(tempfile.mkdtemp()) / "litellm_model_prices.json"
     path.write_bytes(read_file(SNAPSHOT))
     return path
+
+
+def copy_row(obj: Model, count: int, **columns: str) -> None:
+    """`count` copies of `obj`'s row made by PostgreSQL itself (generate_series, n = 1..count),
+    `columns` set to SQL expressions of n, then fresh planner statistics: a table as large as
+    an EXPLAIN test needs in a second, where bulk_create spends many preparing each field."""
+    meta = obj._meta
+    names = [f.column for f in meta.concrete_fields if f.column in columns or not f.primary_key]
+    values = ", ".join(columns.get(name, connection.ops.quote_name(name)) for name in names)
+    quoted = ", ".join(connection.ops.quote_name(name) for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({quoted}) SELECT {values} "
+            f"FROM {meta.db_table}, generate_series(1, %s) AS n WHERE {meta.pk.column} = %s",
+            [count, obj.pk],
+        )
+        cursor.execute(f"ANALYZE {meta.db_table}")
 
 
 def add_members(

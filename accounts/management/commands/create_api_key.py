@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="cli", help="A label for the key (default: cli).")
 
     def handle(self, *args, email: str, name: str, **options):
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = User.objects.by_email(email.strip()).first()
         if user is None:
             raise CommandError(f"No user with email {email!r}.")
         key, raw = ApiKey.issue(user=user, name=name[:100] or "cli")

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             return None
         membership = (
             Membership.objects.select_related("user")
-            .filter(org=org, user__email__iexact=email, role=Role.OWNER)
+            .filter(org=org, user__in=User.objects.by_email(email), role=Role.OWNER)
             .first()
         )
         if membership is None:
