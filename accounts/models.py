@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts import crypto
+from catalog import versions
 
 MAX_BYOK_MODELS = 200
 # A Secret is injected as an environment variable, so its name must be a valid one. The one
@@ -127,7 +128,62 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
-class Secret(models.Model):
+class PerUserQuerySet(models.QuerySet[Any]):
+    """Bulk writes bump each affected person's BYOK version (catalog/versions.py), so their
+    picker is read again on the next request."""
+
+    def _bump(self, user_ids: set[Any]) -> None:
+        for user_id in user_ids:
+            versions.bump(versions.byok(user_id))
+
+    def update(self, **kwargs: Any) -> int:
+        user_ids = set(self.values_list("user_id", flat=True))
+        changed = super().update(**kwargs)
+        self._bump(user_ids)
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        user_ids = set(self.values_list("user_id", flat=True))
+        deleted = super().delete()
+        self._bump(user_ids)
+        return deleted
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._bump({obj.user_id for obj in created})
+        return created
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        user_ids = {obj.__dict__.get("user_id") for obj in objs}  # no load of a deferred field
+        if None in user_ids:
+            pks = [obj.pk for obj in objs]
+            user_ids = set(self.filter(pk__in=pks).values_list("user_id", flat=True))
+        # A plain queryset underneath: its per-batch update() would bump once per batch.
+        changed = models.QuerySet(self.model, using=self.db).bulk_update(objs, *args, **kwargs)
+        self._bump(user_ids)
+        return changed
+
+
+class PerUser(models.Model):
+    """A row of one person's picker data: saving or deleting it bumps their BYOK version."""
+
+    objects = PerUserQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        versions.bump(versions.byok(self.user_id))  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        versions.bump(versions.byok(self.user_id))  # type: ignore[attr-defined]
+        return deleted
+
+
+class Secret(PerUser):
     """A named value (env var) encrypted at rest; never shown again after saving."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -155,7 +211,7 @@ class Secret(models.Model):
         return crypto.decrypt(self.encrypted_value)
 
 
-class EnabledModel(models.Model):
+class EnabledModel(PerUser):
     """One row per model in a user's BYOK list, so concurrent edits never lose each other."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enabled_models")

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from accounts.models import Secret
+from catalog import versions
 from catalog.models import (
     ENTRY_FIELDS,
     CatalogModel,
@@ -152,10 +155,33 @@ def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) ->
     )
 
 
+BYOK_TTL = 3600  # entries are checked against their versions on every read: this bounds memory
+
+
 def user_byok(user: User) -> list[PickerModel]:
     """The person's BYOK list in their order, each with its catalog row and the keys it still
-    misses: one query whatever the list's length (the list joined to the catalog, each row
-    carrying the names of the saved secrets; an empty list needs none)."""
+    misses. Kept in the cache with the versions of the list (any write to it or to the
+    person's secrets bumps it) and of the catalog: one cache round trip while both are
+    current, else `read_byok`."""
+    if not settings.SHARED_CACHE:
+        return read_byok(user)
+    stamp_keys = [versions.byok(user.pk), versions.CATALOG]
+    entry_key = f"byok:{user.pk}"
+    found = cache.get_many([*stamp_keys, entry_key])
+    stamp = [found.get(key) for key in stamp_keys]
+    kept = found.get(entry_key)
+    if None not in stamp and kept is not None and kept[0] == stamp:
+        return cast(list[PickerModel], kept[1])
+    stamp = [versions.current(key) for key in stamp_keys]  # read before the rows
+    entries = read_byok(user)
+    cache.set(entry_key, (stamp, entries), timeout=BYOK_TTL)
+    return entries
+
+
+def read_byok(user: User) -> list[PickerModel]:
+    """`user_byok` from the database: one query whatever the list's length (the list joined
+    to the catalog, each row carrying the names of the saved secrets; an empty list needs
+    none)."""
     saved_names = (
         Secret.objects.filter(user=OuterRef("user"))
         .order_by()

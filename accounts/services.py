@@ -194,7 +194,7 @@ def set_models(
         _lock_user(user)
         rows = {
             row.model_id: row
-            for row in EnabledModel.objects.filter(user=user).only("model_id", "position")
+            for row in EnabledModel.objects.filter(user=user).only("user", "model_id", "position")
         }
         current = list(rows)
         if expected_versions is not None and list_version(current) not in expected_versions:
@@ -283,7 +283,7 @@ def move_model(*, user: User, model_id: str, direction: str) -> None:
         raise ValidationError("Move a model up or down.", code="invalid")
     with transaction.atomic():
         _lock_user(user)
-        rows = list(EnabledModel.objects.filter(user=user).only("position", "model_id"))
+        rows = list(EnabledModel.objects.filter(user=user).only("user", "position", "model_id"))
         index = next((i for i, row in enumerate(rows) if row.model_id == model_id), None)
         if index is None:
             raise ValidationError(f"{model_id} is not in your models.", code="missing")

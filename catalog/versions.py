@@ -21,6 +21,11 @@ PLATFORM_MODELS = "version:platform-models"
 CATALOG = "version:catalog"
 
 
+def byok(user_id: object) -> str:
+    """One person's BYOK list and the names of their saved secrets."""
+    return f"version:byok:{user_id}"
+
+
 def current(key: str) -> str:
     """The version now in force, starting one when the cache has none (e.g. after a flush)."""
     version = cache.get(key)

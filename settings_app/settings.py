@@ -147,7 +147,7 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "settings_app.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chatmodels",
         }
@@ -158,6 +158,10 @@ else:
 # version in the cache on every request (catalog/versions.py), only if every process sees the
 # same cache: Redis, or the single process of development. Otherwise they read the database.
 SHARED_CACHE = bool(REDIS_URL) or DEBUG
+if SHARED_CACHE:
+    # Sessions are read from the cache (written through to the database): a logout or a
+    # password change, which deletes or cycles the session, is seen by every process at once.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -152,6 +152,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
     results = _search(params, _page_number(request.GET))
+    provider = request.GET.get("provider", "")
     return {
         "nav": "chat_models",
         "picker": picker,
@@ -162,10 +163,14 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "results": results,
         "results_html": results_html(request, "results", params, results, picker.enabled_model_ids),
         "q": request.GET.get("q", ""),
-        "provider": request.GET.get("provider", ""),
+        "provider": provider,
         "cap": request.GET.get("cap", ""),
         "retired": request.GET.get("retired", ""),
-        "provider_choices": provider_choices,  # called only where the dropdown renders
+        "provider_options": render_fragment(
+            f"{TEMPLATE}#provider_options",
+            {"catalog": versions.current(versions.CATALOG), "provider": provider},
+            {"provider_choices": provider_choices},  # called only when rendered
+        ),
         "capability_choices": CAPABILITIES,
         "add_url": reverse("accounts:add_model"),
         **extra,

@@ -98,8 +98,9 @@ def test_byok_rows_carry_lifecycle_and_suggestion_in_one_extra_query(
 ):
     for m in ("openai/gpt-5.2", "anthropic/claude-3-opus-20240229", "anthropic/claude-opus-4-6"):
         EnabledModel.objects.create(user=contributor, model_id=m)
-    # list, secrets, catalog rows, then ONE query for both retiring rows' replacements
-    with django_assert_num_queries(4):
+    # the list with its catalog rows and saved key names, then ONE query for both retiring
+    # rows' replacements
+    with django_assert_num_queries(2):
         rows = {e.id: e for e in suggest_replacements(user_byok(contributor))}
     assert rows["openai/gpt-5.2"].lifecycle == Lifecycle.CURRENT
     assert rows["openai/gpt-5.2"].replacement is None

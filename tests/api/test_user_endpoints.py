@@ -391,8 +391,8 @@ def test_query_counts_are_constant(contributor, django_assert_num_queries, n):
     client.get("/user/secrets")  # records last use once
     _grow(contributor, n)
     counts = {
-        "/inference": 3,
-        "/user/preferences": 6,
+        "/inference": 2,
+        "/user/preferences": 2,
         "/user/secrets": 2,
         "/user/secrets/presets": 2,
         "/inference/catalog": 2,
@@ -400,10 +400,10 @@ def test_query_counts_are_constant(contributor, django_assert_num_queries, n):
     for path, expected in counts.items():
         with django_assert_num_queries(expected):
             assert client.get(path).status_code == 200
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert client.patch("/user/preferences", {"enabled_model_ids": [OPUS]}).status_code == 200
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(12):
         response = client.post("/user/preferences/models", {"model_id": "openai/gpt-5.2"})
         assert response.status_code == 201
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.delete(f"/user/preferences/models/{OPUS}").status_code == 200

@@ -166,9 +166,9 @@ def test_audit_and_settings_query_counts_are_constant(
             org=org, allowed_model_ids=None if i % 2 else [], actor=owner, via="web"
         )
     client.force_login(owner)
-    with django_assert_num_queries(7):  # 7: with the nav's pending access requests
+    with django_assert_num_queries(6):  # 7: with the nav's pending access requests
         assert client.get("/orgs/acme/audit/").status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(URL).status_code == 200
 
 
