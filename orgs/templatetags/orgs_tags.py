@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
@@ -14,8 +13,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import get_current_timezone_name, is_aware, localtime
 from django.utils.translation import get_language
-
-from orgs.models import Access, Membership
 
 register = template.Library()
 
@@ -49,9 +46,3 @@ def ago(moment: datetime | None) -> SafeString:
         return SafeString("never")
     shown = shown_time(moment)
     return format_html('<time datetime="{}" title="{}">{}</time>', *shown)
-
-
-@register.filter
-def access_given(member: Membership, deployed_ids: Collection[str]) -> Access:
-    """`{% with access=m|access_given:deployed_ids %}`: the member's access today."""
-    return member.access(deployed_ids)
