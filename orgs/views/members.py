@@ -19,7 +19,15 @@ from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import ids_of, member_page
-from orgs.views.rows import TEMPLATE, member_row, members_url, page_context
+from orgs.views.rows import (
+    TEMPLATE,
+    checklist_html,
+    member_row,
+    members_url,
+    page_context,
+    row_inputs,
+    rows_html,
+)
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -32,19 +40,25 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="member-%s")
     deployed = deployed_models()
+    members = member_page(me, search.query, request.GET.get("page", 1))
     context = page_context(
         me,
         nav="members",
-        members=member_page(me, search.query, request.GET.get("page", 1)),
+        members=members,
+        rows=rows_html(request, row_inputs(me, members, ids_of(deployed))),
         q=search.query,
         search=search,
-        add_form=AddMemberForm(auto_id="add-%s") if me.is_owner else None,
-        invitations=invitations.org_pending(me.org) if me.is_owner else [],
-        platform_models=deployed if me.is_owner else [],
-        deployed_ids=ids_of(deployed),
     )
     if request.htmx and request.htmx.target == "member-list":
         return render(request, TEMPLATE + "#member_list", context)
+    if me.is_owner:
+        context |= {
+            "add_form": AddMemberForm(auto_id="add-%s"),
+            "invitations": invitations.org_pending(me.org),
+            "bulk_checklist": checklist_html(
+                request, deployed, selected=None, form_label="bulk", who="the selected members"
+            ),
+        }
     return render(request, TEMPLATE, context)
 
 

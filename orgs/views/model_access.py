@@ -17,7 +17,17 @@ from orgs.access import get_owner_membership, target_membership
 from orgs.forms import BulkAccessForm, ModelAccessForm, first_error
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import editor_choices, ids_of
-from orgs.views.rows import TEMPLATE, member_row, members_url, page_context
+from orgs.views.rows import (
+    EDITOR,
+    ROW,
+    choice_inputs,
+    fragment_response,
+    member_row,
+    members_url,
+    page_context,
+    row_inputs,
+)
+from settings_app.fragments import render_fragment, with_csrf
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -33,17 +43,20 @@ def _editor(
     error: str = "",
 ) -> HttpResponse:
     """The editor, showing what the owner ticked when a save is refused, else what's stored."""
-    context = page_context(
+    [row] = row_inputs(
         me,
-        m=member,
+        [member],
+        ids_of(deployed_models()),
         editing=True,
-        choices=editor_choices(member.allowed_model_ids),
+        choices=choice_inputs(editor_choices(member.allowed_model_ids)),
         selected=member.allowed_model_ids if form is None else form.ticked,
         error=error,
     )
     if request.htmx:
-        return render(request, TEMPLATE + "#member_row", context)
-    return render(request, "orgs/access_editor.html", context | {"nav": "members"})
+        return fragment_response(request, ROW, row)
+    editor = with_csrf(request, render_fragment(EDITOR, row))
+    context = page_context(me, nav="members", row=row, editor=editor, error=error)
+    return render(request, "orgs/access_editor.html", context)
 
 
 @require_http_methods(["GET", "POST"])

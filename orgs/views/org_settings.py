@@ -13,6 +13,7 @@ from orgs.access import get_owner_membership
 from orgs.forms import AllowlistForm, first_error
 from orgs.models import ModelAccessEvent
 from orgs.selectors import editor_choices
+from orgs.views.rows import checklist_html
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -49,8 +50,13 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
             "nav": "org_settings",
             "org": me.org,
             "me": me,
-            "choices": editor_choices(current),
-            "selected": form.ticked if error else current,
+            "checklist": checklist_html(
+                request,
+                editor_choices(current),
+                selected=form.ticked if error else current,
+                form_label="default",
+                who="people who join",
+            ),
             "error": error,
         },
     )

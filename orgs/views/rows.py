@@ -1,19 +1,37 @@
-"""The members page's template context and its member-row fragment, which the members and
-the model-access views both answer with."""
+"""The members page's template context and its member rows, which the members and the
+model-access views answer with.
+
+A row, the access editor and its model checklist are fragments (settings_app.fragments):
+rendered from the plain inputs built here and nothing else, and kept in the cache under a
+digest of them. Whatever a row shows must therefore be an input, including what depends on
+who is looking ("you", an owner's controls) and on the time ("3 days ago", "New")."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs.models import Membership, Role
 from orgs.selectors import ids_of
+from orgs.templatetags.orgs_tags import shown_time
+from settings_app.fragments import render_fragment, render_fragments, with_csrf
 
 TEMPLATE = "orgs/members.html"
+ROW = TEMPLATE + "#member_row"
+EDITOR = TEMPLATE + "#access_form"
+CHECKLIST = TEMPLATE + "#access_fields"
+ROLES = tuple((value, str(label)) for value, label in Role.choices)
+ROLE_LABELS = dict(ROLES)
+
+# A model in the editor's checklist: (model_id, display_name, is_active, is_new).
+Choice = tuple[str, str, bool, bool]
 
 
 def members_url(me: Membership) -> str:
@@ -21,21 +39,111 @@ def members_url(me: Membership) -> str:
 
 
 def page_context(me: Membership, **extra: Any) -> dict[str, Any]:
-    """What every members-page template needs. Row URLs extend `members_url`, reversed once
-    here rather than once per row."""
-    return {
-        "me": me,
-        "org": me.org,
-        "roles": Role.choices,
+    """What every members-page template needs."""
+    return {"me": me, "org": me.org, "members_url": members_url(me), **extra}
+
+
+def choice_inputs(models: Iterable[PlatformModel]) -> tuple[Choice, ...]:
+    """The checklist's models as plain values. "New" depends on the time, so it is one."""
+    now = timezone.now()
+    return tuple(
+        (m.model_id, m.display_name, m.is_active, m.is_active and m.is_new(now)) for m in models
+    )
+
+
+def row_inputs(
+    me: Membership,
+    members: Iterable[Membership],
+    deployed_ids: Collection[str],
+    *,
+    error: str = "",
+    success: str = "",
+    focus: str = "",
+    chosen_role: str = "",
+    editing: bool = False,
+    choices: tuple[Choice, ...] = (),
+    selected: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Everything each member's row shows, as `me` sees it: the one way to build a row, for
+    the page's rows and for every htmx answer with one. A message (`error`, `success`) takes
+    the keyboard focus, as does Model access with `focus="access"`; `editing` shows the access
+    editor with `choices` (`choice_inputs`) and the `selected` ids (None: all models)."""
+    shared = {
+        "viewer_is_owner": me.is_owner,
+        "org_name": me.org.name,
         "members_url": members_url(me),
-        **extra,
+        "roles": ROLES,
+        "error": error,
+        "success": success,
+        "focus": focus,
+        "chosen_role": chosen_role,
+        "editing": editing,
+        "choices": choices,
+        "selected": None if selected is None else tuple(selected),
     }
+    rows = []
+    for member in members:
+        user, access = member.user, member.access(deployed_ids)
+        joined = shown_time(member.joined_at)
+        rows.append(
+            {
+                **shared,
+                "user_id": str(member.user_id),
+                "email": user.email,
+                "full_name": user.get_full_name(),
+                "joined_at": joined.datetime,
+                "joined_title": joined.title,
+                "joined_ago": joined.text,
+                "role": member.role,
+                "role_label": ROLE_LABELS.get(member.role, member.role),
+                "is_owner": member.is_owner,
+                "is_restricted": member.is_restricted,
+                "owner_warning": member.owner_warning if member.is_restricted else "",
+                "access_version": member.access_version,
+                "access_level": access.level,
+                "access_text": str(access),
+                "access_retired": access.retired,
+                "access_retired_text": access.retired_text,
+                "is_me": member.user_id == me.user_id,
+            }
+        )
+    return rows
+
+
+def rows_html(request: HttpRequest, rows: Sequence[dict[str, Any]]) -> SafeString:
+    """The rows' HTML, from the cache where it was rendered before: one round trip."""
+    return with_csrf(request, "".join(render_fragments(ROW, rows))) if rows else SafeString()
+
+
+def fragment_response(
+    request: HttpRequest, template_name: str, inputs: dict[str, Any]
+) -> HttpResponse:
+    return HttpResponse(with_csrf(request, render_fragment(template_name, inputs)))
 
 
 def member_row(
     request: HttpRequest, me: Membership, member: Membership, **extra: Any
 ) -> HttpResponse:
-    """One member's row; `extra` may carry a message for it (`error`, `success`), which
-    takes the keyboard focus so the result is read out where it happened."""
-    context = page_context(me, m=member, deployed_ids=ids_of(deployed_models()), **extra)
-    return render(request, TEMPLATE + "#member_row", context)
+    """One member's row; `extra` as `row_inputs` takes it."""
+    [row] = row_inputs(me, [member], ids_of(deployed_models()), **extra)
+    return fragment_response(request, ROW, row)
+
+
+def checklist_html(
+    request: HttpRequest,
+    models: Iterable[PlatformModel],
+    *,
+    selected: Iterable[str] | None,
+    form_label: str,
+    who: str,
+) -> SafeString:
+    """The editor's model checklist outside a member's row (bulk change, org settings): the
+    same for every owner while the deployed list doesn't change. `who` is whom saving an empty
+    list leaves with no platform models."""
+    inputs = {
+        "choices": choice_inputs(models),
+        "selected": None if selected is None else tuple(selected),
+        "form_label": form_label,
+        "who": who,
+    }
+    return with_csrf(request, render_fragment(CHECKLIST, inputs))

@@ -4,9 +4,12 @@ warning before an owner promotion clears an allowlist), the access badge, Cancel
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.template import Context, Template
+from django.utils import timezone
 
 from catalog.models import PlatformModel
 from orgs.models import Access, Membership, ModelAccessEvent, access_summary
@@ -195,6 +198,16 @@ def test_members_and_audit_show_relative_times_with_the_exact_time(client, owner
     )
     for url in ("/orgs/acme/members/", "/orgs/acme/audit/"):
         assert time.search(client.get(url).content.decode()), url
+
+
+@pytest.mark.parametrize(
+    "moment", [None, timedelta(0), timedelta(minutes=90), timedelta(days=400, hours=5)]
+)
+def test_ago_shows_what_the_time_include_shows(moment):
+    # The account pages still include settings/_time.html: both must say the same.
+    t = None if moment is None else timezone.now() - moment
+    include = Template('{% include "settings/_time.html" %}').render(Context({"t": t}))
+    assert Template("{% load orgs_tags %}{% ago t %}").render(Context({"t": t})) == include.strip()
 
 
 def test_audit_cells_carry_their_column_label(client, owner, contributor):

@@ -1,0 +1,232 @@
+"""Member rows and the bulk checklist come from the fragment cache: never stale, never someone
+else's view of a row, and with this request's CSRF token in every form."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.models import PlatformModel
+from orgs import services
+from orgs.models import Membership, Role
+from settings_app import fragments
+from settings_app.fragments import CSRF_PLACEHOLDER
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+WEB = "web"
+
+
+def membership(user) -> Membership:
+    return Membership.objects.select_related("org", "user").get(user=user, org__slug="acme")
+
+
+def row_of(html: str, user) -> str:
+    """The member's <tr>, which must be on the page."""
+    found = re.search(rf'<tr id="member-{user.pk}">.*?</tr>', html, re.S)
+    assert found, f"no row for {user.email}"
+    return found.group(0)
+
+
+def page(client) -> str:
+    return client.get("/orgs/acme/members/").content.decode()
+
+
+@pytest.fixture
+def rendered():
+    """How many fragments were rendered (not served from the cache)."""
+    with mock.patch.object(fragments, "render_to_string", wraps=render_to_string) as spy:
+        yield spy
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|"x-csrftoken": ")[^"]+', r"\1", html)
+
+
+def test_a_second_view_serves_every_row_from_the_cache(client, owner, contributor, rendered):
+    # So the tests below see what the cache serves, not a fresh rendering.
+    client.force_login(owner)
+    first = page(client)
+    assert rendered.call_count == 3  # two rows and the bulk checklist
+    rendered.reset_mock()
+    assert without_tokens(page(client)) == without_tokens(first)
+    assert rendered.call_count == 0
+
+
+# (a) A change to what a row shows is on the very next view, however it was made.
+
+
+def test_changes_through_the_services_show_at_once(client, owner, contributor, platform_models):
+    client.force_login(owner)
+    before = row_of(page(client), contributor)
+    assert '<option value="contributor" selected>' in before
+    assert "All platform models" in before
+
+    services.set_role(membership=membership(contributor), role=Role.READER, actor=owner, via=WEB)
+    services.set_model_access(
+        membership=membership(contributor),
+        allowed_model_ids=["dn/gpt-5.2"],
+        actor=owner,
+        via=WEB,
+    )
+    after = row_of(page(client), contributor)
+    assert '<option value="reader" selected>' in after
+    assert '<span class="badge badge-warn">1 platform model</span>' in after
+    assert f'value="{contributor.pk}:1"' in after  # the access version the bulk form sends
+
+
+def test_changes_by_queryset_update_show_at_once(client, owner, contributor, platform_models):
+    # .update() sends no signal and saves no model: only inputs read afresh can tell.
+    client.force_login(owner)
+    assert "member@example.com" in row_of(page(client), contributor)
+
+    Membership.objects.filter(user=contributor).update(
+        role=Role.READER, allowed_model_ids=[], access_version=7
+    )
+    User.objects.filter(pk=contributor.pk).update(email="renamed@example.com", name="Ren Amed")
+    after = row_of(page(client), contributor)
+    assert '<option value="reader" selected>' in after
+    assert '<span class="badge badge-danger">No platform models</span>' in after
+    assert "renamed@example.com" in after and "Ren Amed" in after
+    assert "member@example.com" not in after
+    assert f'value="{contributor.pk}:7"' in after
+
+
+def test_a_model_leaving_the_platform_shows_in_the_badge_at_once(
+    client, owner, restricted, platform_models
+):
+    client.force_login(owner)
+    assert "1 platform model</span>" in row_of(page(client), restricted)
+    PlatformModel.objects.filter(model_id="dn/claude-opus-4-6").update(is_active=False)
+    after = row_of(page(client), restricted)
+    assert '<span class="badge badge-danger">No platform models</span>' in after
+    assert "1 no longer deployed</span>" in after
+
+
+def test_the_joined_time_moves_on(client, owner, contributor):
+    client.force_login(owner)
+    assert "0\xa0minutes ago" in row_of(page(client), contributor)
+    Membership.objects.filter(user=contributor).update(joined_at=timezone.now() - timedelta(days=3))
+    assert "3\xa0days ago" in row_of(page(client), contributor)
+
+
+def checklist_label(html: str, model_id: str) -> str:
+    bulk = html.split('id="bulk-form"')[1].split("</form>")[0]
+    found = re.search(rf'<label data-model="{model_id} .*?</label>', bulk)
+    return found.group(0) if found else ""
+
+
+def test_the_bulk_checklist_follows_the_deployed_list(client, owner, platform_models):
+    PlatformModel.objects.filter(model_id="dn/gemini-3-pro").update(
+        first_seen_at=timezone.now() - timedelta(days=3)
+    )
+    client.force_login(owner)
+    html = page(client)
+    assert checklist_label(html, "dn/gpt-5.2")
+    assert "New</span>" in checklist_label(html, "dn/gemini-3-pro")
+
+    PlatformModel.objects.filter(model_id="dn/gpt-5.2").update(is_active=False)
+    PlatformModel.objects.filter(model_id="dn/gemini-3-pro").update(
+        first_seen_at=timezone.now() - timedelta(days=15)
+    )
+    html = page(client)
+    assert not checklist_label(html, "dn/gpt-5.2")
+    assert "New</span>" not in checklist_label(html, "dn/gemini-3-pro")
+
+
+# (b) The same row, seen by someone else, is that person's view of it.
+
+
+def test_you_and_owner_controls_belong_to_the_viewer(client, owner, co_owner, contributor):
+    client.force_login(owner)
+    as_owner = page(client)
+    client.force_login(contributor)
+    as_contributor = page(client)
+    client.force_login(co_owner)
+    as_co_owner = page(client)
+
+    assert 'badge">you<' in row_of(as_owner, owner)
+    assert 'badge">you<' not in row_of(as_contributor, owner)
+    assert 'badge">you<' not in row_of(as_co_owner, owner)
+    assert 'badge">you<' in row_of(as_contributor, contributor)
+    assert 'badge">you<' in row_of(as_co_owner, co_owner)
+
+    controls = (f"Model access for {contributor.email}", f"Remove {contributor.email}", "role-form")
+    for html in (as_owner, as_co_owner):
+        assert all(c in row_of(html, contributor) for c in controls)
+    for control in controls:
+        assert control not in as_contributor
+    assert 'name="members"' not in as_contributor
+    # An owner has no controls over themself, and the other owner's row has them.
+    assert "role-form" not in row_of(as_owner, owner)
+    assert "role-form" in row_of(as_co_owner, owner)
+    assert "role-form" not in row_of(as_co_owner, co_owner)
+
+
+def test_a_single_row_answer_is_the_viewers_too(client, owner, co_owner, contributor):
+    client.force_login(co_owner)
+    page(client)
+    client.force_login(owner)
+    row = client.get(f"/orgs/acme/members/{co_owner.pk}/", **HTMX).content.decode()
+    assert 'badge">you<' not in row
+    assert f"Remove {co_owner.email}" in row
+
+
+# (c) Every form carries this request's CSRF token, and it works.
+
+
+def forms_of(html: str) -> list[str]:
+    return re.findall(r'<form method="post".*?</form>', html, re.S)
+
+
+def tokens(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/orgs/acme/members/", "/orgs/acme/members/{restricted}/access/", "/orgs/acme/settings/"],
+)
+def test_every_form_has_the_real_token(client, owner, contributor, restricted, url):
+    client.force_login(owner)
+    page(client)  # rows in the cache, rendered for another request
+    html = client.get(url.format(restricted=restricted.pk)).content.decode()
+    assert str(CSRF_PLACEHOLDER) not in html
+    assert len(forms_of(html)) >= 2
+    for form in forms_of(html):
+        assert len(tokens(form)) == 1, form
+
+
+@pytest.mark.parametrize("path", ["", "access/"])
+def test_htmx_rows_have_the_real_token(client, owner, restricted, path):
+    client.force_login(owner)
+    html = client.get(f"/orgs/acme/members/{restricted.pk}/{path}", **HTMX).content.decode()
+    assert str(CSRF_PLACEHOLDER) not in html
+    assert tokens(html) and len(tokens(html)) == len(forms_of(html))
+
+
+def test_a_rows_form_posts_with_the_token_it_carries(owner, contributor):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(owner)
+    strict.get("/orgs/acme/members/")  # the rows are cached now, with the placeholder
+    html = strict.get("/orgs/acme/members/").content.decode()
+    role_form = next(f for f in forms_of(html) if f"/{contributor.pk}/role/" in f)
+    [token] = tokens(role_form)
+    response = strict.post(
+        f"/orgs/acme/members/{contributor.pk}/role/",
+        {"role": "reader", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert membership(contributor).role == Role.READER
+    refused = strict.post(
+        f"/orgs/acme/members/{contributor.pk}/role/",
+        {"role": "contributor", "csrfmiddlewaretoken": str(CSRF_PLACEHOLDER)},
+    )
+    assert refused.status_code == 403
