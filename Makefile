@@ -69,11 +69,15 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite runs on the test settings (a fast password hasher, no proxy), whatever the
+# environment says for `manage.py`.
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=settings_app.test_settings
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --ds=settings_app.test_settings $(PYTEST_ARGS)
 
+# Latency at scale, then throughput under gunicorn + wrk (apt-get install wrk); see README.
 bench: install-dev
+	@command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
