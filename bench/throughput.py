@@ -226,16 +226,20 @@ def report(data: dict) -> None:
     bare = results["bare view /healthz"]["rps"]
     litellm = results.get("LiteLLM proxy GET /v1/models", {}).get("rps")
     print(f"\nThroughput: gunicorn {WORKERS} workers, wrk {' '.join(WRK[:3])}")
-    head = "| endpoint                          |   req/s |  p50 ms | × bare view |"
-    print(head + (" × LiteLLM /v1/models |" if litellm else ""))
-    print("|" + "|".join("-" * (len(c) + 2) for c in head.split("|")[1:-1]) + "|", end="")
-    print("----------------------|" if litellm else "")
+    columns = ["endpoint", "req/s", "p50 ms", "× bare view"] + (["× LiteLLM"] if litellm else [])
+    widths = [33, 7, 7, 11, 9]
+    print("| " + " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths[: len(columns)]) + "|")
     for r in data["results"]:
-        line = f"| {r['name']:<33} | {r['rps']:>7,.0f} | {r['p50_ms']:>7.1f} | "
-        line += f"{r['rps'] / bare:>11.3f} |"
+        cells = [
+            r["name"].ljust(33),
+            f"{r['rps']:>7,.0f}",
+            f"{r['p50_ms']:>7.1f}",
+            f"{r['rps'] / bare:>11.3f}",
+        ]
         if litellm:
-            line += f" {r['rps'] / litellm:>20.2f} |"
-        print(line)
+            cells.append(f"{r['rps'] / litellm:>9.2f}")
+        print("| " + " | ".join(cells) + " |")
     print("Goals: APIs ≥ 1.00× LiteLLM /v1/models; pages ≥ 0.100× the bare view.")
 
 

@@ -465,14 +465,15 @@ def search_results(params: SearchParams) -> SearchResult:
     return retry
 
 
-def cached_search_results(params: SearchParams) -> SearchResult:
-    """`search_results`, kept in the cache under the catalog's version and the day (retired
-    models rank by date): the same search from anyone is answered once per catalog change.
-    Without a cache all processes share (settings.SHARED_CACHE), every call searches."""
+def cached_search_results(params: SearchParams, catalog_version: str = "") -> SearchResult:
+    """`search_results`, kept in the cache under the catalog's version (read now unless the
+    caller just did) and the day (retired models rank by date): the same search from anyone is
+    answered once per catalog change. Without a cache all processes share
+    (settings.SHARED_CACHE), every call searches."""
     if not settings.SHARED_CACHE:
         return search_results(params)
     digest = hashlib.sha256(repr((asdict(params), today())).encode()).hexdigest()
-    key = f"search:{versions.current(versions.CATALOG)}:{digest}"
+    key = f"search:{catalog_version or versions.current(versions.CATALOG)}:{digest}"
     found = cache.get(key)
     if found is None:
         found = search_results(params)

@@ -78,8 +78,9 @@ def provider_choices() -> list[tuple[str, str]]:
     return cast(list[tuple[str, str]], cache.get_or_set(key, build, timeout=86_400))
 
 
-def _search(params: SearchParams, page: int) -> SearchResult:
-    return cached_search_results(replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+def _search(params: SearchParams, page: int, catalog: str) -> SearchResult:
+    page_params = replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    return cached_search_results(page_params, catalog)
 
 
 def results_html(
@@ -88,6 +89,7 @@ def results_html(
     params: SearchParams,
     results: SearchResult,
     enabled: Collection[str],
+    catalog: str,
     **flags: bool,
 ) -> SafeString:
     """The search results (`results`, or `more_results` for the next rows) as HTML: the same
@@ -96,7 +98,7 @@ def results_html(
     page = _page_number(request.GET)
     added = sorted({m.model_id for m in results.models}.intersection(enabled))
     inputs = {
-        "catalog": versions.current(versions.CATALOG),
+        "catalog": catalog,
         "today": today(),
         "search": asdict(params),
         "page": page,
@@ -151,7 +153,8 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     membership = active_membership(request)
     picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
-    results = _search(params, _page_number(request.GET))
+    catalog = versions.current(versions.CATALOG)  # once: every cached part below is keyed by it
+    results = _search(params, _page_number(request.GET), catalog)
     provider = request.GET.get("provider", "")
     return {
         "nav": "chat_models",
@@ -161,14 +164,16 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "byok": suggest_replacements(picker.byok),
         "params": params,
         "results": results,
-        "results_html": results_html(request, "results", params, results, picker.enabled_model_ids),
+        "results_html": results_html(
+            request, "results", params, results, picker.enabled_model_ids, catalog
+        ),
         "q": request.GET.get("q", ""),
         "provider": provider,
         "cap": request.GET.get("cap", ""),
         "retired": request.GET.get("retired", ""),
         "provider_options": render_fragment(
             f"{TEMPLATE}#provider_options",
-            {"catalog": versions.current(versions.CATALOG), "provider": provider},
+            {"catalog": catalog, "provider": provider},
             {"provider_choices": provider_choices},  # called only when rendered
         ),
         "capability_choices": CAPABILITIES,
@@ -184,12 +189,15 @@ def page(request: AuthedRequest) -> HttpResponse:
     if target in ("results", "result-rows"):
         # Only the results: no picker set, just which of them this person has added.
         params = _search_params(request)
-        results = _search(params, _page_number(request.GET))
+        catalog = versions.current(versions.CATALOG)
+        results = _search(params, _page_number(request.GET), catalog)
         enabled = request.user.enabled_models.values_list("model_id", flat=True)
         if target == "result-rows":  # "Show more": the next rows, appended
-            html = results_html(request, "more_results", params, results, enabled, appended=True)
+            html = results_html(
+                request, "more_results", params, results, enabled, catalog, appended=True
+            )
             return HttpResponse(html)
-        html = results_html(request, "results", params, results, enabled, oob=True)
+        html = results_html(request, "results", params, results, enabled, catalog, oob=True)
         return push_url(HttpResponse(html), _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
     return render(request, TEMPLATE, _context(request))
 
