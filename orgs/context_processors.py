@@ -13,6 +13,8 @@ def active_org(request) -> dict:
         "active_membership": SimpleLazyObject(lambda: active_membership(request)),
         "user_memberships": SimpleLazyObject(lambda: user_memberships(request)),
         "pending_requests": SimpleLazyObject(lambda: _pending_requests(request)),
+        # The switcher's (slug, name, is the active one) per org, as plain values.
+        "org_choices": SimpleLazyObject(lambda: _org_choices(request)),
         # Kept in the session at login, so the notice costs no query on every page.
         "pending_invitations": SimpleLazyObject(
             lambda: getattr(request, "session", {}).get(SESSION_KEY, [])
@@ -24,3 +26,11 @@ def _pending_requests(request) -> int:
     """Pending access requests of the active org: one query, and only for its owners."""
     membership = active_membership(request)
     return pending_count(membership.org_id) if membership and membership.is_owner else 0
+
+
+def _org_choices(request) -> tuple[tuple[str, str, bool], ...]:
+    active = active_membership(request)
+    return tuple(
+        (m.org.slug, m.org.name, active is not None and m.pk == active.pk)
+        for m in user_memberships(request)
+    )

@@ -106,6 +106,7 @@ TEMPLATES = [
             "builtins": [
                 "template_partials.templatetags.partials",
                 "django_htmx.templatetags.django_htmx",
+                "settings_app.fragment_tags",
             ],
             "loaders": [
                 (
