@@ -4,7 +4,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -128,17 +128,27 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
+MOVES = {"user", "user_id"}  # writes of these fields give rows to someone else
+
+
 class PerUserQuerySet(models.QuerySet[Any]):
     """Bulk writes bump each affected person's BYOK version (catalog/versions.py), so their
-    picker is read again on the next request."""
+    picker is read again on the next request: the rows' owners, and when a write gives rows
+    to someone else (the admin's user field), their new owners too."""
 
     def _bump(self, user_ids: set[Any]) -> None:
         for user_id in user_ids:
             versions.bump(versions.byok(user_id))
 
+    def _owners(self, pks: Any) -> set[Any]:
+        return set(self.model._base_manager.filter(pk__in=pks).values_list("user_id", flat=True))
+
     def update(self, **kwargs: Any) -> int:
-        user_ids = set(self.values_list("user_id", flat=True))
+        owners = dict(self.values_list("pk", "user_id"))
         changed = super().update(**kwargs)
+        user_ids = set(owners.values())
+        if MOVES & kwargs.keys():
+            user_ids |= self._owners(list(owners))
         self._bump(user_ids)
         return changed
 
@@ -153,34 +163,47 @@ class PerUserQuerySet(models.QuerySet[Any]):
         self._bump({obj.user_id for obj in created})
         return created
 
-    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
-        objs = list(objs)
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs, fields = list(objs), list(fields)
         user_ids = {obj.__dict__.get("user_id") for obj in objs}  # no load of a deferred field
-        if None in user_ids:
-            pks = [obj.pk for obj in objs]
-            user_ids = set(self.filter(pk__in=pks).values_list("user_id", flat=True))
+        if None in user_ids or MOVES & set(fields):  # the owners in the database, before
+            user_ids = (user_ids - {None}) | self._owners([obj.pk for obj in objs])
         # A plain queryset underneath: its per-batch update() would bump once per batch.
-        changed = models.QuerySet(self.model, using=self.db).bulk_update(objs, *args, **kwargs)
+        queryset: models.QuerySet[Any] = models.QuerySet(self.model, using=self.db)
+        changed = queryset.bulk_update(objs, fields, *args, **kwargs)
         self._bump(user_ids)
         return changed
 
 
 class PerUser(models.Model):
-    """A row of one person's picker data: saving or deleting it bumps their BYOK version."""
+    """A row of one person's picker data: saving or deleting it bumps their BYOK version, and
+    that of the person it belonged to when it was read, if it was given to someone else."""
 
     objects = PerUserQuerySet.as_manager()
+    _owner_in_db: Any = None  # the user_id the row had when read from the database
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        versions.bump(versions.byok(self.user_id))  # type: ignore[attr-defined]
+        self._bump()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         deleted = super().delete(*args, **kwargs)
-        versions.bump(versions.byok(self.user_id))  # type: ignore[attr-defined]
+        self._bump()
         return deleted
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Self:
+        row = super().from_db(*args, **kwargs)
+        row._owner_in_db = row.__dict__.get("user_id")
+        return row
+
+    def _bump(self) -> None:
+        for user_id in {self.user_id, self._owner_in_db} - {None}:  # type: ignore[attr-defined]
+            versions.bump(versions.byok(user_id))
+        self._owner_in_db = self.user_id  # type: ignore[attr-defined]
 
 
 class Secret(PerUser):

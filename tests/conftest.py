@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.models import User
 from catalog import platform
 from catalog.models import PlatformModel
 from orgs.models import Membership, Organization, Role
+from settings_app.cache import RedisCache
 from tests.helpers import load_catalog
 
 PASSWORD = "demo-password"
@@ -158,3 +162,42 @@ def live_http():
     yield server
     server.shutdown()
     server.server_close()
+
+
+def redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def cache_backend(request, settings):
+    """The default cache: "locmem" (the test settings' local memory) or "redis", a real Redis
+    (settings_app.cache.RedisCache, as production) under a key prefix of this test's own,
+    whose keys are deleted afterwards. Use it with indirect parametrization."""
+    if request.param == "locmem":
+        yield caches["default"]
+        return
+    if not redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("no Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI has one and runs this)")
+    prefix = f"test-{uuid.uuid4().hex}"
+    # Django's setting_changed handler closes the caches and starts new ones from this.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "settings_app.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    redis = caches["default"]
+    assert isinstance(redis, RedisCache)
+    platform.expire()  # the fresh mark this process remembers from the other cache
+    yield redis
+    client = redis._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)

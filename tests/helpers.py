@@ -1,14 +1,16 @@
-"""Helpers that tests import: the real catalog data, a large org, threads, and a JSON API
-client."""
+"""Helpers that tests import: the real catalog data, a large org, threads, a JSON API client,
+and a person seen through the Chat Models page and the API."""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import json
+import re
 import tempfile
 import threading
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 
 from django.db import connection, connections
@@ -167,3 +169,90 @@ def assert_envelope(response, code: int) -> dict:
     assert body["code"] == code and isinstance(body["detail"], str) and body["detail"]
     assert isinstance(body["errors"], list)
     return body
+
+
+class Person:
+    """Someone seen through every surface of the Chat Models settings: the page and its htmx
+    search fragment with their session, the JSON API with their personal key."""
+
+    PAGE = "/settings/chat-models/"
+
+    def __init__(self, user: User):
+        self.user = user
+        self.api = ApiClient(user)
+        self.web = Client()
+        self.web.force_login(user)
+
+    @property
+    def membership(self) -> Membership | None:
+        return Membership.objects.filter(user=self.user).first()
+
+    def page(self, **params: str) -> str:
+        response = self.web.get(self.PAGE, params)
+        assert response.status_code == 200, response
+        return response.content.decode()
+
+    def fragment(self, q: str) -> str:
+        """The search results as htmx asks for them when the query changes."""
+        response = self.web.get(
+            self.PAGE, {"q": q}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+        )
+        assert response.status_code == 200, response
+        return response.content.decode()
+
+    def get(self, path: str, **params: str):
+        response = self.api.get(path, **params)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+
+# The Chat Models page read back: each table row's model id is in its `model-id` cell.
+_MODEL = re.compile(
+    r'<div class="model-name"[^>]*>([^<]*).*?<div class="model-id">(.*?)</div>', re.S
+)
+_KEY_BADGE = re.compile(r'class="key-need">.*?<span class="badge[^"]*">([^<]+)</span>', re.S)
+
+
+def _model(row: str) -> tuple[str, str]:
+    """(model id, name) of a table row."""
+    name, cell = _MODEL.search(row).groups()
+    return unescape(cell.replace("<wbr>", "")), unescape(name).strip()
+
+
+def _rows(html: str, row_id: str) -> list[str]:
+    return re.findall(rf'<tr id="{row_id}-[^"]+"[^>]*>(.*?)</tr>', html, re.S)
+
+
+def byok_rows(html: str) -> dict[str, tuple[str, str]]:
+    """The BYOK list ("Your models") in order: model id -> (name, its API key badge: "Ready",
+    "Not in Secrets"...)."""
+    return {
+        (found := _model(row))[0]: (found[1], _KEY_BADGE.search(row)[1])
+        for row in _rows(html, "byok-row")
+    }
+
+
+def platform_rows(html: str) -> list[tuple[str, str]]:
+    """The platform models listed for the person: (model id, name)."""
+    return [_model(row) for row in _rows(html, "pm")]
+
+
+def locked_rows(html: str) -> list[str]:
+    """The platform models shown as not available to the person."""
+    return [_model(row)[0] for row in _rows(html, "locked")]
+
+
+def search_results(html: str) -> dict[str, tuple[str, bool]]:
+    """The search results (of the page, or the whole fragment): model id -> (name, Added)."""
+    part = html.partition('<div id="results">')[2]
+    assert part, "no search results"
+    rows = re.findall(r'<tbody id="result-rows">(.*?)</tbody>', part, re.S)[0].split("<tr>")[1:]
+    return {
+        (found := _model(row))[0]: (found[1], '<span class="badge badge-ok">Added</span>' in row)
+        for row in rows
+    }
+
+
+def added(html: str) -> set[str]:
+    """The search results marked Added."""
+    return {model_id for model_id, (_, yes) in search_results(html).items() if yes}

@@ -78,9 +78,13 @@ def provider_choices() -> list[tuple[str, str]]:
     return cast(list[tuple[str, str]], cache.get_or_set(key, build, timeout=86_400))
 
 
-def _search(params: SearchParams, page: int, catalog: str) -> SearchResult:
+def _search(params: SearchParams, page: int) -> tuple[str, SearchResult]:
+    """The catalog's version, read first, and a page of results read under it or a newer one:
+    `results_html` keeps their HTML under that version, so a catalog change committed
+    meanwhile never leaves the older rows' HTML under the newer version."""
+    catalog = versions.current(versions.CATALOG)
     page_params = replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    return cached_search_results(page_params, catalog)
+    return catalog, cached_search_results(page_params, catalog)
 
 
 def results_html(
@@ -89,12 +93,14 @@ def results_html(
     params: SearchParams,
     results: SearchResult,
     enabled: Collection[str],
+    *,
     catalog: str,
     **flags: bool,
 ) -> SafeString:
     """The search results (`results`, or `more_results` for the next rows) as HTML: the same
     for everyone who searched the same and has added the same of the models shown, so it is
-    kept as a fragment under exactly that (catalog version, search, Added ids, flags)."""
+    kept as a fragment under exactly that (`catalog`: the version `_search` read before the
+    results; search, Added ids, flags)."""
     page = _page_number(request.GET)
     added = sorted({m.model_id for m in results.models}.intersection(enabled))
     inputs = {
@@ -153,8 +159,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     membership = active_membership(request)
     picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
-    catalog = versions.current(versions.CATALOG)  # once: every cached part below is keyed by it
-    results = _search(params, _page_number(request.GET), catalog)
+    catalog, results = _search(params, _page_number(request.GET))
     provider = request.GET.get("provider", "")
     return {
         "nav": "chat_models",
@@ -165,7 +170,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "params": params,
         "results": results,
         "results_html": results_html(
-            request, "results", params, results, picker.enabled_model_ids, catalog
+            request, "results", params, results, picker.enabled_model_ids, catalog=catalog
         ),
         "q": request.GET.get("q", ""),
         "provider": provider,
@@ -189,15 +194,14 @@ def page(request: AuthedRequest) -> HttpResponse:
     if target in ("results", "result-rows"):
         # Only the results: no picker set, just which of them this person has added.
         params = _search_params(request)
-        catalog = versions.current(versions.CATALOG)
-        results = _search(params, _page_number(request.GET), catalog)
+        catalog, results = _search(params, _page_number(request.GET))
         enabled = request.user.enabled_models.values_list("model_id", flat=True)
         if target == "result-rows":  # "Show more": the next rows, appended
             html = results_html(
-                request, "more_results", params, results, enabled, catalog, appended=True
+                request, "more_results", params, results, enabled, catalog=catalog, appended=True
             )
             return HttpResponse(html)
-        html = results_html(request, "results", params, results, enabled, catalog, oob=True)
+        html = results_html(request, "results", params, results, enabled, catalog=catalog, oob=True)
         return push_url(HttpResponse(html), _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
     return render(request, TEMPLATE, _context(request))
 
