@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "settings_app.headers.PermissionsPolicyMiddleware",
+    "settings_app.headers.PrivateAnswersMiddleware",
     "settings_app.middleware.ApiErrorEnvelopeMiddleware",
     "settings_app.middleware.MethodNotAllowedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -32,6 +32,33 @@ def test_every_page_allows_only_its_own_scripts_and_styles(client, owner, url):
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
+@pytest.mark.parametrize(
+    ("url", "headers"),
+    [
+        ("/settings/chat-models/", {}),
+        ("/settings/chat-models/?q=opus", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}),
+        ("/orgs/acme/members/", {}),
+    ],
+)
+def test_a_signed_in_persons_answers_are_private(client, owner, url, headers):
+    client.force_login(owner)
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private"
+
+
+def test_api_answers_to_a_key_are_private(contributor):
+    from tests.helpers import ApiClient
+
+    response = ApiClient(contributor).get("/user/preferences")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private"
+
+
+def test_anonymous_answers_are_not_marked_private(client):
+    assert "Cache-Control" not in client.get("/healthz")
+
+
 def test_api_errors_and_static_files_carry_the_headers_too(client):
     for response in (client.get("/api/v1/nope"), client.get("/healthz")):
         assert "Content-Security-Policy" in response and "Permissions-Policy" in response
