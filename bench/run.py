@@ -14,10 +14,7 @@ import argparse
 import json
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -246,70 +243,12 @@ def matrix_queries() -> dict:
     return counts
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def measure_http(db_url: str, repeats: int) -> dict:
     import requests
 
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "SECRETS_ENCRYPTION_KEYS": "pQ4fuhOxxvqj5XpIRBX7tm4h4nxAu1dyjr5W3aULQ9s=",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "DJANGO_SETTINGS_MODULE": "settings_app.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "settings_app.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "1",
-            "--threads",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/healthz", timeout=1)
-                break
-            except (requests.ConnectionError, requests.Timeout):  # still booting
-                time.sleep(0.2)
+    with throughput.gunicorn(throughput.production_env(db_url), workers=1) as base:
         session = requests.Session()
-        login = session.get(base + "/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-        session.post(
-            base + "/accounts/login/",
-            headers={"Referer": base + "/accounts/login/"},
-            data={
-                "csrfmiddlewaretoken": token,
-                "username": "bench-owner@example.com",
-                "password": "bench-password",
-            },
-        )
+        session.headers["Cookie"] = throughput.session_cookie(base, "bench-owner@example.com")
 
         def timed(path: str, n: int, **headers) -> list[float]:
             for _ in range(2):
@@ -343,9 +282,6 @@ def measure_http(db_url: str, repeats: int) -> dict:
             ),
             "chat_models_page": timed("/settings/chat-models/", repeats * 2),
         }
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
     result = {"search_fragment": percentiles(fragment), "bare_view": percentiles(bare)}
     result["fragment_to_bare_p50_ratio"] = round(
         result["search_fragment"]["p50"] / max(result["bare_view"]["p50"], 0.001), 2

@@ -18,9 +18,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,10 +73,10 @@ def prepare_people() -> str:
     return raw
 
 
-def _server_env(db_url: str, litellm_url: str, litellm_key: str) -> dict[str, str]:
-    env = os.environ | {
+def production_env(db_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production-like app server on the bench database."""
+    return os.environ | {
         "DATABASE_URL": db_url,
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + "x" * 50,
         "SECRETS_ENCRYPTION_KEYS": "pQ4fuhOxxvqj5XpIRBX7tm4h4nxAu1dyjr5W3aULQ9s=",
@@ -82,25 +85,48 @@ def _server_env(db_url: str, litellm_url: str, litellm_key: str) -> dict[str, st
         "SECURE_COOKIES": "0",
         "DJANGO_SETTINGS_MODULE": "settings_app.settings",
         "LOG_LEVEL": "WARNING",
-        "LITELLM_PROXY_URL": litellm_url,
-        "LITELLM_API_KEY": litellm_key,
+        **extra,
     }
-    return env
 
 
-def _wait_until_up(base: str) -> None:
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
+    """gunicorn serving the app with `env` on a free port, up and answering: its base URL."""
     import requests
 
-    for _ in range(150):
-        try:
-            requests.get(base + "/healthz", timeout=1)
-            return
-        except (requests.ConnectionError, requests.Timeout):  # still booting
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer on {base}")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "settings_app.wsgi"]
+        + ["-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                requests.get(base + "/healthz", timeout=1)
+                break
+            except (requests.ConnectionError, requests.Timeout):  # still booting
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"gunicorn did not answer on {base}")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
 
 
-def _session_cookie(base: str, email: str) -> str:
+def session_cookie(base: str, email: str) -> str:
     import requests
 
     session = requests.Session()
@@ -153,33 +179,18 @@ def measure(db_url: str) -> dict:
     """Serve with gunicorn, drive every endpoint with wrk, return the results and ratios."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (Debian) or brew install wrk")
-    import socket
-
     litellm_url = os.environ.get("BENCH_LITELLM_URL", "").rstrip("/")
     litellm_key = os.environ.get("BENCH_LITELLM_KEY", "")
     api_key = prepare_people()
-    env = _server_env(db_url, litellm_url, litellm_key)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
+    env = production_env(
+        db_url,
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        LITELLM_PROXY_URL=litellm_url,
+        LITELLM_API_KEY=litellm_key,
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "settings_app.wsgi"]
-        + ["-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base)
-        member = {"Cookie": _session_cookie(base, MEMBER_EMAIL)}
-        owner = {"Cookie": _session_cookie(base, OWNER_EMAIL)}
+    with gunicorn(env, WORKERS) as base:
+        member = {"Cookie": session_cookie(base, MEMBER_EMAIL)}
+        owner = {"Cookie": session_cookie(base, OWNER_EMAIL)}
         key = {"X-API-Key": api_key}
         htmx = {"HX-Request": "true", "HX-Target": "results"}
         endpoints = [
@@ -215,9 +226,6 @@ def measure(db_url: str) -> dict:
         for endpoint in endpoints:
             print(f"  wrk: {endpoint.name} ...", flush=True)
             results.append(run_wrk(endpoint))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
     return {"results": [r.__dict__ for r in results], "litellm": bool(litellm_url)}
 
 
