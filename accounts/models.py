@@ -4,7 +4,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts import crypto
 from catalog import versions
+from settings_app.versioned import KeyOf, VersionedRows, VersionedRowsQuerySet
 
 MAX_BYOK_MODELS = 200
 # A Secret is injected as an environment variable, so its name must be a valid one. The one
@@ -29,7 +30,7 @@ validate_env_var_name = RegexValidator(
 )
 
 
-class UserManager(BaseUserManager["User"]):
+class UserManager(BaseUserManager.from_queryset(VersionedRowsQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
@@ -60,8 +61,10 @@ class UserManager(BaseUserManager["User"]):
         return self.by_email(username).get()
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(VersionedRows, AbstractBaseUser, PermissionsMixin):
     """A person; the email address is the login (unique, case-insensitive)."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"id": versions.person}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
@@ -70,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -81,6 +84,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @classmethod
+    def related_versions(cls, pks: list[Any]) -> set[str]:
+        """The orgs whose members pages show these people: as members, as the inviter of an
+        invitation, or by their access requests (one query)."""
+        from orgs.models import AccessRequest, Invitation, Membership
+
+        org_ids = (
+            Membership.objects.filter(user__in=pks)
+            .order_by()
+            .values_list("org_id")
+            .union(
+                Invitation.objects.filter(invited_by__in=pks).order_by().values_list("org_id"),
+                AccessRequest.objects.filter(member__in=pks).order_by().values_list("org_id"),
+            )
+        )
+        return {versions.org(org_id) for (org_id,) in org_ids}
 
     def clean(self) -> None:
         super().clean()
@@ -93,8 +113,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email.split("@")[0]
 
 
-class ApiKey(models.Model):
+class ApiKey(VersionedRows):
     """A personal key for the JSON API; only its SHA-256 is stored."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.person}
 
     PREFIX = "dnk_"
 
@@ -128,86 +150,10 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
-MOVES = {"user", "user_id"}  # writes of these fields give rows to someone else
-
-
-class PerUserQuerySet(models.QuerySet[Any]):
-    """Bulk writes bump each affected person's BYOK version (catalog/versions.py), so their
-    picker is read again on the next request: the rows' owners, and when a write gives rows
-    to someone else (the admin's user field), their new owners too."""
-
-    def _bump(self, user_ids: set[Any]) -> None:
-        for user_id in user_ids:
-            versions.bump(versions.byok(user_id))
-
-    def _owners(self, pks: Any) -> set[Any]:
-        return set(self.model._base_manager.filter(pk__in=pks).values_list("user_id", flat=True))
-
-    def update(self, **kwargs: Any) -> int:
-        owners = dict(self.values_list("pk", "user_id"))
-        changed = super().update(**kwargs)
-        user_ids = set(owners.values())
-        if MOVES & kwargs.keys():
-            user_ids |= self._owners(list(owners))
-        self._bump(user_ids)
-        return changed
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        user_ids = set(self.values_list("user_id", flat=True))
-        deleted = super().delete()
-        self._bump(user_ids)
-        return deleted
-
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
-        created = super().bulk_create(objs, *args, **kwargs)
-        self._bump({obj.user_id for obj in created})
-        return created
-
-    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
-        objs, fields = list(objs), list(fields)
-        user_ids = {obj.__dict__.get("user_id") for obj in objs}  # no load of a deferred field
-        if None in user_ids or MOVES & set(fields):  # the owners in the database, before
-            user_ids = (user_ids - {None}) | self._owners([obj.pk for obj in objs])
-        # A plain queryset underneath: its per-batch update() would bump once per batch.
-        queryset: models.QuerySet[Any] = models.QuerySet(self.model, using=self.db)
-        changed = queryset.bulk_update(objs, fields, *args, **kwargs)
-        self._bump(user_ids)
-        return changed
-
-
-class PerUser(models.Model):
-    """A row of one person's picker data: saving or deleting it bumps their BYOK version, and
-    that of the person it belonged to when it was read, if it was given to someone else."""
-
-    objects = PerUserQuerySet.as_manager()
-    _owner_in_db: Any = None  # the user_id the row had when read from the database
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self._bump()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self._bump()
-        return deleted
-
-    @classmethod
-    def from_db(cls, *args: Any, **kwargs: Any) -> Self:
-        row = super().from_db(*args, **kwargs)
-        row._owner_in_db = row.__dict__.get("user_id")
-        return row
-
-    def _bump(self) -> None:
-        for user_id in {self.user_id, self._owner_in_db} - {None}:  # type: ignore[attr-defined]
-            versions.bump(versions.byok(user_id))
-        self._owner_in_db = self.user_id  # type: ignore[attr-defined]
-
-
-class Secret(PerUser):
+class Secret(VersionedRows):
     """A named value (env var) encrypted at rest; never shown again after saving."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.byok}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="secrets")
@@ -234,8 +180,10 @@ class Secret(PerUser):
         return crypto.decrypt(self.encrypted_value)
 
 
-class EnabledModel(PerUser):
+class EnabledModel(VersionedRows):
     """One row per model in a user's BYOK list, so concurrent edits never lose each other."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.byok}
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enabled_models")
     model_id = models.CharField(max_length=255)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from accounts.models import Secret
@@ -165,17 +164,12 @@ def user_byok(user: User) -> list[PickerModel]:
     current, else `read_byok`."""
     if not settings.SHARED_CACHE:
         return read_byok(user)
-    stamp_keys = [versions.byok(user.pk), versions.CATALOG]
-    entry_key = f"byok:{user.pk}"
-    found = cache.get_many([*stamp_keys, entry_key])
-    stamp = [found.get(key) for key in stamp_keys]
-    kept = found.get(entry_key)
-    if None not in stamp and kept is not None and kept[0] == stamp:
-        return cast(list[PickerModel], kept[1])
-    stamp = [versions.current(key) for key in stamp_keys]  # read before the rows
-    entries = read_byok(user)
-    cache.set(entry_key, (stamp, entries), timeout=BYOK_TTL)
-    return entries
+    return versions.kept(
+        f"byok:{user.pk}",
+        [versions.byok(user.pk), versions.CATALOG],
+        lambda: read_byok(user),
+        timeout=BYOK_TTL,
+    )
 
 
 def read_byok(user: User) -> list[PickerModel]:

@@ -12,10 +12,14 @@ This needs a cache that every process sees (Redis), or a single process (develop
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar, cast
 from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 PLATFORM_MODELS = "version:platform-models"
 CATALOG = "version:catalog"
@@ -24,6 +28,16 @@ CATALOG = "version:catalog"
 def byok(user_id: object) -> str:
     """One person's BYOK list and the names of their saved secrets."""
     return f"version:byok:{user_id}"
+
+
+def person(user_id: object) -> str:
+    """Who someone is and where they belong: their account, live API keys and memberships."""
+    return f"version:person:{user_id}"
+
+
+def org(org_id: object) -> str:
+    """What an org's members page lists: its members, invitations and pending requests."""
+    return f"version:org:{org_id}"
 
 
 def current(key: str) -> str:
@@ -35,6 +49,29 @@ def current(key: str) -> str:
     return version
 
 
-def bump(key: str) -> None:
-    cache.set(key, uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(key, uuid4().hex, timeout=None))
+def bump(*keys: str) -> None:
+    if not keys:
+        return
+
+    def new_versions() -> None:
+        version = uuid4().hex
+        cache.set_many(dict.fromkeys(keys, version), timeout=None)
+
+    new_versions()
+    transaction.on_commit(new_versions)
+
+
+def kept(entry_key: str, stamp_keys: Sequence[str], build: Callable[[], T], timeout: int) -> T:
+    """`build()`, kept in the cache under `entry_key` with the versions `stamp_keys` name: one
+    cache round trip while they are all current. The versions are read before building, so a
+    write committed meanwhile leaves an entry that the next read rejects, never a stale one
+    under the new versions."""
+    found = cache.get_many([*stamp_keys, entry_key])
+    stamp = [found.get(key) for key in stamp_keys]
+    entry = found.get(entry_key)
+    if None not in stamp and entry is not None and entry[0] == stamp:
+        return cast(T, entry[1])
+    stamp = [current(key) for key in stamp_keys]
+    value = build()
+    cache.set(entry_key, (stamp, value), timeout=timeout)
+    return value

@@ -3,20 +3,25 @@ get 404 (an org's existence isn't revealed), members whose role is too low get 4
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import ApiKey, User
+from catalog import versions
 from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
 _CACHE = "_org_memberships"
+KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -36,19 +41,28 @@ def get_owner_membership(request: HttpRequest, slug: str) -> Membership:
 
 
 def user_memberships(request: HttpRequest) -> list[Membership]:
-    """All the caller's memberships (one query, cached on the request)."""
+    """All the caller's memberships, by org name: kept in the cache under their person
+    version (catalog/versions.py) and on the request; one query when that changed."""
     cached = request.__dict__.get(_CACHE)
     if cached is None:
-        cached = request.__dict__[_CACHE] = (
-            list(
-                Membership.objects.filter(user=request.user)
-                .select_related("org")
-                .order_by("org__name")
+        user = request.user
+        if not user.is_authenticated:
+            cached = []
+        elif settings.SHARED_CACHE:
+            cached = versions.kept(
+                f"memberships:{user.pk}",
+                [versions.person(user.pk)],
+                lambda: _read_memberships(user),
+                timeout=KEPT_FOR,
             )
-            if request.user.is_authenticated
-            else []
-        )
+        else:
+            cached = _read_memberships(user)
+        request.__dict__[_CACHE] = cached
     return cached
+
+
+def _read_memberships(user: User) -> list[Membership]:
+    return list(Membership.objects.filter(user=user).select_related("org").order_by("org__name"))
 
 
 @dataclass(frozen=True)
@@ -56,12 +70,36 @@ class KeyHolder:
     user: User
     key_id: int
     last_used_at: datetime | None
+    memberships: Sequence[Membership]
 
 
 def api_key_holder(request: HttpRequest, key_hash: str) -> KeyHolder | None:
-    """Who holds the live API key with this hash. The same query reads their memberships,
-    which `user_memberships` then reuses: one query for a member of any org (two for someone
-    in none, or an unknown key)."""
+    """Who holds the live API key with this hash, with their memberships (which
+    `user_memberships` then reuses). Kept in the cache under the holder's person version,
+    which revoking the key, deactivating the account or any membership change bumps: no query
+    while it is current. The cache also remembers whose key a hash is, so the version to check
+    is known before the holder is read."""
+    holder = None
+    if settings.SHARED_CACHE and (user_id := cache.get(f"api-key-user:{key_hash}")) is not None:
+        holder = versions.kept(
+            f"api-key:{key_hash}",
+            [versions.person(user_id)],
+            # Only the key of this person: a key given to someone else is read below.
+            lambda: h if (h := read_api_key_holder(key_hash)) and h.user.pk == user_id else None,
+            timeout=KEPT_FOR,
+        )
+    if holder is None:
+        holder = read_api_key_holder(key_hash)
+        if holder is not None and settings.SHARED_CACHE:
+            cache.set(f"api-key-user:{key_hash}", holder.user.pk, timeout=KEPT_FOR)
+    if holder is not None:
+        request.__dict__[_CACHE] = list(holder.memberships)
+    return holder
+
+
+def read_api_key_holder(key_hash: str) -> KeyHolder | None:
+    """`api_key_holder` from the database: one query for a member of any org (two for
+    someone in none, or an unknown key)."""
     memberships = list(
         Membership.objects.filter(
             user__api_keys__key_hash=key_hash,
@@ -76,8 +114,7 @@ def api_key_holder(request: HttpRequest, key_hash: str) -> KeyHolder | None:
         user = memberships[0].user
         for membership in memberships:
             membership.user = user
-        request.__dict__[_CACHE] = memberships
-        return KeyHolder(user, memberships[0].key_id, memberships[0].key_used)
+        return KeyHolder(user, memberships[0].key_id, memberships[0].key_used, memberships)
     api_key = (
         ApiKey.objects.select_related("user")
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
@@ -85,8 +122,7 @@ def api_key_holder(request: HttpRequest, key_hash: str) -> KeyHolder | None:
     )
     if api_key is None:
         return None
-    request.__dict__[_CACHE] = []
-    return KeyHolder(api_key.user, api_key.pk, api_key.last_used_at)
+    return KeyHolder(api_key.user, api_key.pk, api_key.last_used_at, [])
 
 
 def active_membership(request: HttpRequest, slug: str | None = None) -> Membership | None:

@@ -4,14 +4,20 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from catalog import versions
+from settings_app.versioned import KeyOf, VersionedRows
 
-class Organization(models.Model):
+
+class Organization(VersionedRows):
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"id": versions.org}
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -28,6 +34,12 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def related_versions(cls, pks: list[Any]) -> set[str]:
+        """Each member's memberships show the org (its name and slug)."""
+        members = Membership.objects.filter(org__in=pks).values_list("user_id", flat=True)
+        return {versions.person(user_id) for user_id in members}
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -35,8 +47,10 @@ class Role(models.TextChoices):
     READER = "reader", "Reader"
 
 
-class Membership(models.Model):
+class Membership(VersionedRows):
     """A user in an org. `allowed_model_ids`: None = all platform models, [] = none, [ids]."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.person, "org_id": versions.org}
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -222,9 +236,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Invitation(models.Model):
+class Invitation(VersionedRows):
     """An owner's invitation to join an org, sent to an email whether or not an account
     uses it; only accepting it creates the membership."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"org_id": versions.org}
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -268,8 +284,10 @@ class Invitation(models.Model):
         return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
-class AccessRequest(models.Model):
+class AccessRequest(VersionedRows):
     """A restricted member's request for one platform model; an owner approves or denies it."""
+
+    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"org_id": versions.org}
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -10,11 +10,11 @@ from accounts.models import MAX_BYOK_MODELS, EnabledModel
 from tests.helpers import ApiClient, assert_envelope, listable_ids
 
 pytestmark = pytest.mark.usefixtures("catalog")
-# The key with its memberships and one catalog lookup; under the lock a savepoint, FOR UPDATE,
+# The key's holder is kept in the cache; one catalog lookup; under the lock a savepoint, FOR UPDATE,
 # the current rows, a DELETE of those left out (after reading whose rows they are, for the
 # cache versions), one INSERT or one UPDATE, the release; then the answer's BYOK list.
-WRITES = 10
-UNCHANGED = 8  # nothing written: no INSERT or UPDATE, and the answer's list comes from the cache
+WRITES = 9
+UNCHANGED = 7  # nothing written: no INSERT or UPDATE, and the answer's list comes from the cache
 
 
 def stored(user) -> list[str]:

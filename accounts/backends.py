@@ -1,0 +1,28 @@
+"""Django's ModelBackend, with the signed-in person read from the cache while their version
+(catalog/versions.py) is current: no query per request to know who is asking. Saving the
+account (password, is_active, email), deleting it, or any bulk write of it bumps that version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+
+from accounts.models import User
+from catalog import versions
+
+KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
+
+
+class ModelBackend(DjangoModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
+        if not settings.SHARED_CACHE:
+            return super().get_user(user_id)
+        user = versions.kept(
+            f"person:{user_id}",
+            [versions.person(user_id)],
+            lambda: User._default_manager.filter(pk=user_id).first(),
+            timeout=KEPT_FOR,
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
