@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from catalog import versions
 from orgs.access import active_membership, user_memberships
 from orgs.invitations import SESSION_KEY
 from orgs.requests import pending_count
@@ -23,9 +25,20 @@ def active_org(request) -> dict:
 
 
 def _pending_requests(request) -> int:
-    """Pending access requests of the active org: one query, and only for its owners."""
+    """Pending access requests of the active org, only for its owners: kept under the org's
+    version, which every access request's write bumps."""
     membership = active_membership(request)
-    return pending_count(membership.org_id) if membership and membership.is_owner else 0
+    if not (membership and membership.is_owner):
+        return 0
+    org_id = membership.org_id
+    if not settings.SHARED_CACHE:
+        return pending_count(org_id)
+    return versions.kept(
+        f"pending-requests:{org_id}",
+        [versions.org(org_id)],
+        lambda: pending_count(org_id),
+        timeout=3600,
+    )
 
 
 def _org_choices(request) -> tuple[tuple[str, str, bool], ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,6 +26,8 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
+
+from catalog import versions
 
 TTL = 3600  # entries are never stale, only unused: an hour bounds the memory they take
 
@@ -82,6 +84,31 @@ def render_fragment(
         html = render_to_string(template_name, context)
         cache.set(key, html, timeout=TTL)
     return html
+
+
+def kept_fragment(
+    request: HttpRequest,
+    template_name: str,
+    inputs: Mapping[str, Any],
+    *,
+    versions_of: Sequence[str],
+    objects: Callable[[], Mapping[str, Any]],
+    timeout: int = TTL,
+) -> SafeString:
+    """A fragment that shows database rows, with this request's CSRF token: rendered from
+    `inputs` and `objects()` (called only to render) and kept under `inputs` and the current
+    versions `versions_of` names (catalog/versions.py), which every write to those rows
+    bumps. Without a shared cache it is rendered every time."""
+
+    def render() -> str:
+        return render_to_string(
+            template_name, {**inputs, **objects(), "csrf_token": CSRF_PLACEHOLDER}
+        )
+
+    if not settings.SHARED_CACHE:
+        return with_csrf(request, render())
+    html = versions.kept(_key(template_name, inputs), versions_of, render, timeout=timeout)
+    return with_csrf(request, html)
 
 
 def with_csrf(request: HttpRequest, html: str) -> SafeString:

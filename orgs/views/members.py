@@ -18,15 +18,14 @@ from orgs import invitations, services
 from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
-from orgs.selectors import ids_of, member_page
 from orgs.views.rows import (
     TEMPLATE,
     checklist_html,
+    invitations_html,
+    member_list_html,
     member_row,
     members_url,
     page_context,
-    row_inputs,
-    rows_html,
 )
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
@@ -39,24 +38,20 @@ WEB = ModelAccessEvent.Via.WEB
 def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="member-%s")
-    deployed = deployed_models()
-    members = member_page(me, search.query, request.GET.get("page", 1))
-    context = page_context(
-        me,
-        nav="members",
-        members=members,
-        rows=rows_html(request, row_inputs(me, members, ids_of(deployed))),
-        q=search.query,
-        search=search,
-    )
+    member_list = member_list_html(request, me, search.query, request.GET.get("page", "1"))
     if request.htmx and request.htmx.target == "member-list":
-        return render(request, TEMPLATE + "#member_list", context)
+        return HttpResponse(member_list)
+    context = page_context(me, nav="members", member_list=member_list, search=search)
     if me.is_owner:
         context |= {
             "add_form": AddMemberForm(auto_id="add-%s"),
-            "invitations": invitations.org_pending(me.org),
+            "invitations_html": invitations_html(request, me),
             "bulk_checklist": checklist_html(
-                request, deployed, selected=None, form_label="bulk", who="the selected members"
+                request,
+                deployed_models(),
+                selected=None,
+                form_label="bulk",
+                who="the selected members",
             ),
         }
     return render(request, TEMPLATE, context)

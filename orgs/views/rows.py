@@ -8,25 +8,31 @@ who is looking ("you", an owner's controls) and on the time ("3 days ago", "New"
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from catalog import versions
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
+from orgs import invitations
 from orgs.models import Membership, Role
-from orgs.selectors import ids_of
+from orgs.selectors import ids_of, member_page
 from orgs.templatetags.orgs_tags import shown_time
-from settings_app.fragments import render_fragment, render_fragments, with_csrf
+from settings_app.fragments import kept_fragment, render_fragment, render_fragments, with_csrf
 
 TEMPLATE = "orgs/members.html"
+LIST = TEMPLATE + "#member_list"
+INVITATIONS = TEMPLATE + "#invitations"
 ROW = TEMPLATE + "#member_row"
 EDITOR = TEMPLATE + "#access_form"
 CHECKLIST = TEMPLATE + "#access_fields"
+KEPT_FOR_A_MINUTE = 120  # fragments that show times are of no use after their minute
 ROLES = tuple((value, str(label)) for value, label in Role.choices)
 ROLE_LABELS = dict(ROLES)
 
@@ -110,9 +116,48 @@ def row_inputs(
     return rows
 
 
-def rows_html(request: HttpRequest, rows: Sequence[dict[str, Any]]) -> SafeString:
-    """The rows' HTML, from the cache where it was rendered before: one round trip."""
-    return with_csrf(request, "".join(render_fragments(ROW, rows))) if rows else SafeString()
+def this_minute() -> dict[str, str]:
+    """What "3 minutes ago", "expired" and "New" are shown from: a fragment showing them is
+    kept per minute (and per time zone and language, which their formats depend on)."""
+    return {
+        "minute": timezone.now().strftime("%Y-%m-%dT%H:%M"),
+        "zone": timezone.get_current_timezone_name(),
+        "language": get_language() or "",
+    }
+
+
+def member_list_html(request: HttpRequest, me: Membership, query: str, page: str) -> SafeString:
+    """The page of members as `me` sees it (search, rows, pagination): kept under the org's
+    version (its members, their accounts) and the platform list's, which the rows' access
+    shows; read from the database only when one of them changed, or the minute."""
+
+    def objects() -> dict[str, Any]:
+        members = member_page(me, query, page)
+        rows = row_inputs(me, members, ids_of(deployed_models()))
+        html = "".join(render_fragments(ROW, rows))  # CSRF placeholders: with_csrf fills them
+        return {"me": me, "members": members, "rows": mark_safe(html)}  # noqa: S308
+
+    inputs = {"viewer": str(me.user_id), "q": query, "page": page[:20], **this_minute()}
+    return kept_fragment(
+        request,
+        LIST,
+        inputs,
+        versions_of=[versions.org(me.org_id), versions.PLATFORM_MODELS],
+        objects=objects,
+        timeout=KEPT_FOR_A_MINUTE,
+    )
+
+
+def invitations_html(request: HttpRequest, me: Membership) -> SafeString:
+    """The org's pending invitations, for its owners: kept under the org's version."""
+    return kept_fragment(
+        request,
+        INVITATIONS,
+        {"org": me.org_id, **this_minute()},
+        versions_of=[versions.org(me.org_id)],
+        objects=lambda: {"org": me.org, "invitations": invitations.org_pending(me.org)},
+        timeout=KEPT_FOR_A_MINUTE,
+    )
 
 
 def fragment_response(

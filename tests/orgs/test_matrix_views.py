@@ -183,7 +183,7 @@ def test_page_queries_are_constant(
     add_members(org, count)
     client.force_login(owner)
     client.get(PAGE)
-    with django_assert_num_queries(3):  # 5: with the nav's pending access requests
+    with django_assert_num_queries(2):  # the person, their orgs and the nav's count are kept
         response = client.get(PAGE)
     assert response.status_code == 200
 

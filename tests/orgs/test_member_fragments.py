@@ -54,7 +54,8 @@ def test_a_second_view_serves_every_row_from_the_cache(client, owner, contributo
     # So the tests below see what the cache serves, not a fresh rendering.
     client.force_login(owner)
     first = page(client)
-    assert rendered.call_count == 5  # two rows, the bulk checklist, the top bar, the side nav
+    # Two rows, the list around them, the invitations, the bulk checklist, the top bar, the nav.
+    assert rendered.call_count == 7
     rendered.reset_mock()
     assert without_tokens(page(client)) == without_tokens(first)
     assert rendered.call_count == 0
@@ -230,3 +231,36 @@ def test_a_rows_form_posts_with_the_token_it_carries(owner, contributor):
         {"role": "contributor", "csrfmiddlewaretoken": str(CSRF_PLACEHOLDER)},
     )
     assert refused.status_code == 403
+
+
+# (d) The list around the rows and the pending invitations are kept under the org's version.
+
+
+def test_members_joining_and_leaving_show_at_once(client, owner, contributor, platform_models):
+    client.force_login(owner)
+    assert "member@example.com" in page(client)
+    newcomer = User.objects.create_user("newcomer@example.com", "pw")
+    Membership.objects.bulk_create(
+        [Membership(org=contributor.memberships.get().org, user=newcomer)]
+    )
+    Membership.objects.filter(user=contributor).delete()
+    html = page(client)
+    assert f'id="member-{newcomer.pk}"' in html
+    assert f'id="member-{contributor.pk}"' not in html
+
+
+def test_invitations_show_and_go_at_once(client, owner):
+    from orgs import invitations
+    from orgs.models import Invitation
+
+    client.force_login(owner)
+    assert "Pending invitations" not in page(client)
+    org = owner.memberships.get().org
+    invitations.invite(
+        org=org, email="guest@example.com", role="reader", actor=owner, via=WEB, link="/"
+    )
+    assert "guest@example.com" in page(client)
+    Invitation.objects.filter(email="guest@example.com").update(expires_at=timezone.now())
+    assert '<span class="badge badge-danger">expired</span>' in page(client)
+    Invitation.objects.filter(email="guest@example.com").delete()
+    assert "Pending invitations" not in page(client)
