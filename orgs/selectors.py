@@ -13,9 +13,13 @@ PER_PAGE = 50
 QUERY_MAX_LENGTH = 200
 
 
-def member_page(me: Membership, query: str, page: str | int) -> Page:
-    """One page of the caller's org members, searched by email or name."""
-    return Paginator(members_matching(me, query), PER_PAGE).get_page(page)
+def member_page(me: Membership, query: str, page: str | int, count: int | None = None) -> Page:
+    """One page of the caller's org members, searched by email or name; `count`: how many
+    match, when the caller knows it already."""
+    paginator = Paginator(members_matching(me, query), PER_PAGE)
+    if count is not None:
+        vars(paginator)["count"] = count  # its cached_property: no COUNT query of its own
+    return paginator.get_page(page)
 
 
 def members_matching(me: Membership, query: str) -> QuerySet[Membership]:

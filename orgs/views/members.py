@@ -22,10 +22,13 @@ from orgs.views.rows import (
     TEMPLATE,
     checklist_html,
     invitations_html,
+    invite_html,
+    member_count,
     member_list_html,
     member_row,
     members_url,
     page_context,
+    search_html,
 )
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
@@ -38,13 +41,19 @@ WEB = ModelAccessEvent.Via.WEB
 def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="member-%s")
-    member_list = member_list_html(request, me, search.query, request.GET.get("page", "1"))
+    count = member_count(me, search.query)
+    member_list = member_list_html(request, me, search.query, request.GET.get("page", "1"), count)
     if request.htmx and request.htmx.target == "member-list":
         return HttpResponse(member_list)
-    context = page_context(me, nav="members", member_list=member_list, search=search)
+    context = page_context(
+        me,
+        nav="members",
+        member_list=member_list,
+        search_html=search_html(request, me, search, count),
+    )
     if me.is_owner:
         context |= {
-            "add_form": AddMemberForm(auto_id="add-%s"),
+            "invite_html": invite_html(request, me),
             "invitations_html": invitations_html(request, me),
             "bulk_checklist": checklist_html(
                 request,

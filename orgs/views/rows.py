@@ -8,9 +8,11 @@ who is looking ("you", an owner's controls) and on the time ("3 days ago", "New"
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,17 +23,21 @@ from catalog import versions
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs import invitations
+from orgs.forms import AddMemberForm, MemberSearchForm
 from orgs.models import Membership, Role
-from orgs.selectors import ids_of, member_page
+from orgs.selectors import ids_of, member_page, members_matching
 from orgs.templatetags.orgs_tags import shown_time
 from settings_app.fragments import kept_fragment, render_fragment, render_fragments, with_csrf
 
 TEMPLATE = "orgs/members.html"
 LIST = TEMPLATE + "#member_list"
 INVITATIONS = TEMPLATE + "#invitations"
+INVITE = TEMPLATE + "#invite"
+SEARCH = "orgs/_member_search.html"
 ROW = TEMPLATE + "#member_row"
 EDITOR = TEMPLATE + "#access_form"
 CHECKLIST = TEMPLATE + "#access_fields"
+KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
 KEPT_FOR_A_MINUTE = 120  # fragments that show times are of no use after their minute
 ROLES = tuple((value, str(label)) for value, label in Role.choices)
 ROLE_LABELS = dict(ROLES)
@@ -126,18 +132,38 @@ def this_minute() -> dict[str, str]:
     }
 
 
-def member_list_html(request: HttpRequest, me: Membership, query: str, page: str) -> SafeString:
+def member_count(me: Membership, query: str) -> int:
+    """How many of the org's members match the search: kept under the org's version."""
+    if not settings.SHARED_CACHE:
+        return members_matching(me, query).count()
+    return versions.kept(
+        f"member-count:{me.org_id}:{hashlib.sha256(query.encode()).hexdigest()}",
+        [versions.org(me.org_id)],
+        lambda: members_matching(me, query).count(),
+        timeout=KEPT_FOR,
+    )
+
+
+def member_list_html(
+    request: HttpRequest, me: Membership, query: str, page: str, count: int
+) -> SafeString:
     """The page of members as `me` sees it (search, rows, pagination): kept under the org's
     version (its members, their accounts) and the platform list's, which the rows' access
     shows; read from the database only when one of them changed, or the minute."""
 
     def objects() -> dict[str, Any]:
-        members = member_page(me, query, page)
+        members = member_page(me, query, page, count)
         rows = row_inputs(me, members, ids_of(deployed_models()))
         html = "".join(render_fragments(ROW, rows))  # CSRF placeholders: with_csrf fills them
         return {"me": me, "members": members, "rows": mark_safe(html)}  # noqa: S308
 
-    inputs = {"viewer": str(me.user_id), "q": query, "page": page[:20], **this_minute()}
+    inputs = {
+        "viewer": str(me.user_id),
+        "q": query,
+        "page": page[:20],
+        "count": count,
+        **this_minute(),
+    }
     return kept_fragment(
         request,
         LIST,
@@ -146,6 +172,27 @@ def member_list_html(request: HttpRequest, me: Membership, query: str, page: str
         objects=objects,
         timeout=KEPT_FOR_A_MINUTE,
     )
+
+
+def search_html(
+    request: HttpRequest, me: Membership, search: MemberSearchForm, count: int
+) -> SafeString:
+    """The list's heading, with how many members match, and its search box."""
+    inputs = {
+        "heading": "members-heading",
+        "list": "member",
+        "url": members_url(me),
+        "q": search.data.get("q", ""),  # as typed: the form shows it, and why it can't search
+        "count": count,
+    }
+    html = render_fragment(SEARCH, inputs, {"search": search})  # the form is the typed q's
+    return with_csrf(request, html)
+
+
+def invite_html(request: HttpRequest, me: Membership) -> SafeString:
+    """The owners' invitation form: the same for every owner of the org."""
+    objects = {"add_form": AddMemberForm(auto_id="add-%s")}
+    return with_csrf(request, render_fragment(INVITE, {"slug": me.org.slug}, objects))
 
 
 def invitations_html(request: HttpRequest, me: Membership) -> SafeString:

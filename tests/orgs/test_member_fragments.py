@@ -54,8 +54,9 @@ def test_a_second_view_serves_every_row_from_the_cache(client, owner, contributo
     # So the tests below see what the cache serves, not a fresh rendering.
     client.force_login(owner)
     first = page(client)
-    # Two rows, the list around them, the invitations, the bulk checklist, the top bar, the nav.
-    assert rendered.call_count == 7
+    # Two rows, the list around them, its search box, the invitation form, the invitations, the
+    # bulk checklist, the top bar and the side nav.
+    assert rendered.call_count == 9
     rendered.reset_mock()
     assert without_tokens(page(client)) == without_tokens(first)
     assert rendered.call_count == 0
@@ -264,3 +265,13 @@ def test_invitations_show_and_go_at_once(client, owner):
     assert '<span class="badge badge-danger">expired</span>' in page(client)
     Invitation.objects.filter(email="guest@example.com").delete()
     assert "Pending invitations" not in page(client)
+
+
+def test_the_heading_counts_the_members_the_search_finds(client, owner, contributor):
+    client.force_login(owner)
+    heading = re.compile(r'<h2 id="members-heading">Members <span class="badge">(\d+)</span>')
+    assert heading.search(page(client))[1] == "2"
+    html = client.get("/orgs/acme/members/", {"q": "member@"}).content.decode()
+    assert heading.search(html)[1] == "1"
+    Membership.objects.filter(user=contributor).delete()
+    assert heading.search(page(client))[1] == "1"
