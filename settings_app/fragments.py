@@ -113,4 +113,14 @@ def kept_fragment(
 
 def with_csrf(request: HttpRequest, html: str) -> SafeString:
     """The fragment's HTML with this request's CSRF token in its forms."""
-    return mark_safe(html.replace(str(CSRF_PLACEHOLDER), get_token(request)))  # noqa: S308
+    return mark_safe(html.replace(str(CSRF_PLACEHOLDER), _token(request)))  # noqa: S308
+
+
+def _token(request: HttpRequest) -> str:
+    """One masked token for all of a request's fragments (masking one costs more than the
+    rest of `with_csrf`), a new one if the secret changed meanwhile (a login rotates it)."""
+    kept = request.__dict__.get("_fragments_csrf")
+    if kept is None or kept[0] != request.META.get("CSRF_COOKIE"):
+        token = get_token(request)
+        kept = request.__dict__["_fragments_csrf"] = (request.META["CSRF_COOKIE"], token)
+    return kept[1]

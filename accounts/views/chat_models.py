@@ -195,7 +195,7 @@ def page(request: AuthedRequest) -> HttpResponse:
         # Only the results: no picker set, just which of them this person has added.
         params = _search_params(request)
         catalog, results = _search(params, _page_number(request.GET))
-        enabled = request.user.enabled_models.values_list("model_id", flat=True)
+        enabled = [m.id for m in user_byok(request.user)]
         if target == "result-rows":  # "Show more": the next rows, appended
             html = results_html(
                 request, "more_results", params, results, enabled, catalog=catalog, appended=True
