@@ -19,10 +19,23 @@ class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         if not settings.SHARED_CACHE:
             return super().get_user(user_id)
+        stamp = [versions.person(user_id)]
+        # Their memberships are kept under the same version: read with the person, for
+        # orgs.access.user_memberships, in the same round trip.
+        found = versions.fresh([f"person:{user_id}", memberships_key(user_id)], stamp)
         user = versions.kept(
             f"person:{user_id}",
-            [versions.person(user_id)],
+            stamp,
             lambda: User._default_manager.filter(pk=user_id).first(),
             timeout=KEPT_FOR,
+            found=found,
         )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        if memberships_key(user_id) in found:
+            user.kept_memberships = found[memberships_key(user_id)]
+        return user
+
+
+def memberships_key(user_id: Any) -> str:
+    return f"memberships:{user_id}"

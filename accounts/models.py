@@ -65,6 +65,8 @@ class User(VersionedRows, AbstractBaseUser, PermissionsMixin):
     """A person; the email address is the login (unique, case-insensitive)."""
 
     VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"id": versions.person}
+    # Their org memberships when read from the cache with them (accounts/backends.py).
+    kept_memberships: list[Any] | None = None
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)

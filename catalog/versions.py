@@ -12,8 +12,8 @@ This needs a cache that every process sees (Redis), or a single process (develop
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -61,17 +61,37 @@ def bump(*keys: str) -> None:
     transaction.on_commit(new_versions)
 
 
-def kept(entry_key: str, stamp_keys: Sequence[str], build: Callable[[], T], timeout: int) -> T:
+def kept(
+    entry_key: str,
+    stamp_keys: Sequence[str],
+    build: Callable[[], T],
+    timeout: int,
+    found: Mapping[str, Any] | None = None,
+) -> T:
     """`build()`, kept in the cache under `entry_key` with the versions `stamp_keys` name: one
-    cache round trip while they are all current. The versions are read before building, so a
-    write committed meanwhile leaves an entry that the next read rejects, never a stale one
-    under the new versions."""
-    found = cache.get_many([*stamp_keys, entry_key])
-    stamp = [found.get(key) for key in stamp_keys]
-    entry = found.get(entry_key)
-    if None not in stamp and entry is not None and entry[0] == stamp:
-        return cast(T, entry[1])
+    cache round trip while they are all current (none when `found`, what `fresh` read for
+    several entries at once, has it). The versions are read before building, so a write
+    committed meanwhile leaves an entry that the next read rejects, never a stale one under
+    the new versions."""
+    if found is None:
+        found = fresh([entry_key], stamp_keys)
+    if entry_key in found:
+        return cast(T, found[entry_key])
     stamp = [current(key) for key in stamp_keys]
     value = build()
     cache.set(entry_key, (stamp, value), timeout=timeout)
     return value
+
+
+def fresh(entry_keys: Sequence[str], stamp_keys: Sequence[str]) -> dict[str, Any]:
+    """The entries among `entry_keys` that were kept under the current versions `stamp_keys`
+    names, read in one round trip with those versions."""
+    found = cache.get_many([*stamp_keys, *entry_keys])
+    stamp = [found.get(key) for key in stamp_keys]
+    if None in stamp:
+        return {}
+    return {
+        key: entry[1]
+        for key in entry_keys
+        if (entry := found.get(key)) is not None and entry[0] == stamp
+    }

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.backends import memberships_key
 from accounts.models import ApiKey, User
 from catalog import versions
 from orgs.models import Membership, Role
@@ -48,9 +49,11 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
         user = request.user
         if not user.is_authenticated:
             cached = []
+        elif (kept := getattr(user, "kept_memberships", None)) is not None:
+            cached = kept  # read with the person (accounts/backends.py)
         elif settings.SHARED_CACHE:
             cached = versions.kept(
-                f"memberships:{user.pk}",
+                memberships_key(user.pk),
                 [versions.person(user.pk)],
                 lambda: _read_memberships(user),
                 timeout=KEPT_FOR,

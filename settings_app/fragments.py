@@ -47,14 +47,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"a fragment input must be plain data, not {type(value).__name__}")
 
 
-def _key(template_name: str, inputs: Mapping[str, Any]) -> str:
+def fragment_key(template_name: str, inputs: Mapping[str, Any]) -> str:
     payload = json.dumps([template_name, inputs], sort_keys=True, default=_plain)
     return "fragment:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
 def render_fragments(template_name: str, inputs: Sequence[Mapping[str, Any]]) -> list[str]:
     """Each fragment's HTML, from the cache or rendered now: one cache round trip for all."""
-    keys = [_key(template_name, each) for each in inputs]
+    keys = [fragment_key(template_name, each) for each in inputs]
     found = cache.get_many(keys)
     missing = {}
     for key, each in zip(keys, inputs, strict=True):
@@ -78,7 +78,7 @@ def render_fragment(
     context = {**inputs, **objects, "csrf_token": CSRF_PLACEHOLDER}
     if not settings.SHARED_CACHE:
         return render_to_string(template_name, context)
-    key = _key(template_name, inputs)
+    key = fragment_key(template_name, inputs)
     html = cache.get(key)
     if html is None:
         html = render_to_string(template_name, context)
@@ -94,11 +94,13 @@ def kept_fragment(
     versions_of: Sequence[str],
     objects: Callable[[], Mapping[str, Any]],
     timeout: int = TTL,
+    found: Mapping[str, Any] | None = None,
 ) -> SafeString:
     """A fragment that shows database rows, with this request's CSRF token: rendered from
     `inputs` and `objects()` (called only to render) and kept under `inputs` and the current
     versions `versions_of` names (catalog/versions.py), which every write to those rows
-    bumps. Without a shared cache it is rendered every time."""
+    bumps (`found`: what `versions.fresh` read for several at once). Without a shared cache
+    it is rendered every time."""
 
     def render() -> str:
         return render_to_string(
@@ -107,7 +109,7 @@ def kept_fragment(
 
     if not settings.SHARED_CACHE:
         return with_csrf(request, render())
-    html = versions.kept(_key(template_name, inputs), versions_of, render, timeout=timeout)
+    html = versions.kept(fragment_key(template_name, inputs), versions_of, render, timeout=timeout)
     return with_csrf(request, html)
 
 

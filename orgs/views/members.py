@@ -20,11 +20,9 @@ from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
 from orgs.views.rows import (
     TEMPLATE,
+    MembersOfOrg,
     checklist_html,
-    invitations_html,
     invite_html,
-    member_count,
-    member_list_html,
     member_row,
     members_url,
     page_context,
@@ -41,20 +39,20 @@ WEB = ModelAccessEvent.Via.WEB
 def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     search = MemberSearchForm(request.GET, auto_id="member-%s")
-    count = member_count(me, search.query)
-    member_list = member_list_html(request, me, search.query, request.GET.get("page", "1"), count)
+    org = MembersOfOrg(me, search.query, request.GET.get("page", "1"))
+    member_list = org.list_html(request)
     if request.htmx and request.htmx.target == "member-list":
         return HttpResponse(member_list)
     context = page_context(
         me,
         nav="members",
         member_list=member_list,
-        search_html=search_html(request, me, search, count),
+        search_html=search_html(request, me, search, org.count),
     )
     if me.is_owner:
         context |= {
             "invite_html": invite_html(request, me),
-            "invitations_html": invitations_html(request, me),
+            "invitations_html": org.invitations_html(request),
             "bulk_checklist": checklist_html(
                 request,
                 deployed_models(),

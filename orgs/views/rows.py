@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -27,7 +28,13 @@ from orgs.forms import AddMemberForm, MemberSearchForm
 from orgs.models import Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
 from orgs.templatetags.orgs_tags import shown_time
-from settings_app.fragments import kept_fragment, render_fragment, render_fragments, with_csrf
+from settings_app.fragments import (
+    fragment_key,
+    kept_fragment,
+    render_fragment,
+    render_fragments,
+    with_csrf,
+)
 
 TEMPLATE = "orgs/members.html"
 LIST = TEMPLATE + "#member_list"
@@ -132,46 +139,62 @@ def this_minute() -> dict[str, str]:
     }
 
 
-def member_count(me: Membership, query: str) -> int:
-    """How many of the org's members match the search: kept under the org's version."""
-    if not settings.SHARED_CACHE:
-        return members_matching(me, query).count()
-    return versions.kept(
-        f"member-count:{me.org_id}:{hashlib.sha256(query.encode()).hexdigest()}",
-        [versions.org(me.org_id)],
-        lambda: members_matching(me, query).count(),
-        timeout=KEPT_FOR,
-    )
+class MembersOfOrg:
+    """What the members page shows of the org: how many members match the search, the page
+    of them as `me` sees it (rows, pagination) and the pending invitations (for owners).
+    Kept under the org's version (its members, their accounts, its invitations) and the
+    platform list's (the rows' access), all read in one round trip while both are current;
+    and per minute, for the times they show."""
 
+    def __init__(self, me: Membership, query: str, page: str) -> None:
+        self.me, self.query, self.page = me, query, page[:20]
+        self.versions = [versions.org(me.org_id), versions.PLATFORM_MODELS]
+        moment = this_minute()
+        self.list_inputs = {"viewer": str(me.user_id), "q": query, "page": self.page, **moment}
+        self.invitations_inputs = {"org": me.org_id, **moment}
+        self.count_key = f"member-count:{me.org_id}:{hashlib.sha256(query.encode()).hexdigest()}"
+        keys = [self.count_key, fragment_key(LIST, self.list_inputs)]
+        if me.is_owner:
+            keys.append(fragment_key(INVITATIONS, self.invitations_inputs))
+        self.found = versions.fresh(keys, self.versions) if settings.SHARED_CACHE else {}
 
-def member_list_html(
-    request: HttpRequest, me: Membership, query: str, page: str, count: int
-) -> SafeString:
-    """The page of members as `me` sees it (search, rows, pagination): kept under the org's
-    version (its members, their accounts) and the platform list's, which the rows' access
-    shows; read from the database only when one of them changed, or the minute."""
+    @cached_property
+    def count(self) -> int:
+        def build() -> int:
+            return members_matching(self.me, self.query).count()
 
-    def objects() -> dict[str, Any]:
-        members = member_page(me, query, page, count)
-        rows = row_inputs(me, members, ids_of(deployed_models()))
-        html = "".join(render_fragments(ROW, rows))  # CSRF placeholders: with_csrf fills them
-        return {"me": me, "members": members, "rows": mark_safe(html)}  # noqa: S308
+        if not settings.SHARED_CACHE:
+            return build()
+        return versions.kept(self.count_key, self.versions, build, KEPT_FOR, self.found)
 
-    inputs = {
-        "viewer": str(me.user_id),
-        "q": query,
-        "page": page[:20],
-        "count": count,
-        **this_minute(),
-    }
-    return kept_fragment(
-        request,
-        LIST,
-        inputs,
-        versions_of=[versions.org(me.org_id), versions.PLATFORM_MODELS],
-        objects=objects,
-        timeout=KEPT_FOR_A_MINUTE,
-    )
+    def list_html(self, request: HttpRequest) -> SafeString:
+        def objects() -> dict[str, Any]:
+            members = member_page(self.me, self.query, self.page, self.count)
+            rows = row_inputs(self.me, members, ids_of(deployed_models()))
+            html = "".join(render_fragments(ROW, rows))  # CSRF placeholders: with_csrf fills them
+            return {"me": self.me, "members": members, "rows": mark_safe(html)}  # noqa: S308
+
+        return kept_fragment(
+            request,
+            LIST,
+            self.list_inputs,
+            versions_of=self.versions,
+            objects=objects,
+            timeout=KEPT_FOR_A_MINUTE,
+            found=self.found,
+        )
+
+    def invitations_html(self, request: HttpRequest) -> SafeString:
+        org = self.me.org
+        return kept_fragment(
+            request,
+            INVITATIONS,
+            self.invitations_inputs,
+            versions_of=self.versions,
+            objects=lambda: {"org": org, "invitations": invitations.org_pending(org)},
+            timeout=KEPT_FOR_A_MINUTE,
+            found=self.found,
+        )
 
 
 def search_html(
@@ -193,18 +216,6 @@ def invite_html(request: HttpRequest, me: Membership) -> SafeString:
     """The owners' invitation form: the same for every owner of the org."""
     objects = {"add_form": AddMemberForm(auto_id="add-%s")}
     return with_csrf(request, render_fragment(INVITE, {"slug": me.org.slug}, objects))
-
-
-def invitations_html(request: HttpRequest, me: Membership) -> SafeString:
-    """The org's pending invitations, for its owners: kept under the org's version."""
-    return kept_fragment(
-        request,
-        INVITATIONS,
-        {"org": me.org_id, **this_minute()},
-        versions_of=[versions.org(me.org_id)],
-        objects=lambda: {"org": me.org, "invitations": invitations.org_pending(me.org)},
-        timeout=KEPT_FOR_A_MINUTE,
-    )
 
 
 def fragment_response(
