@@ -109,7 +109,8 @@ def kept_fragment(
 
     if not settings.SHARED_CACHE:
         return with_csrf(request, render())
-    html = versions.kept(fragment_key(template_name, inputs), versions_of, render, timeout=timeout)
+    key = fragment_key(template_name, inputs)
+    html = versions.kept(key, versions_of, render, timeout=timeout, found=found)
     return with_csrf(request, html)
 
 
