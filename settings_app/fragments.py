@@ -23,9 +23,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from catalog import versions
 
@@ -103,15 +105,31 @@ def kept_fragment(
     it is rendered every time."""
 
     def render() -> str:
-        return render_to_string(
+        html = render_to_string(
             template_name, {**inputs, **objects(), "csrf_token": CSRF_PLACEHOLDER}
         )
+        # Fragments inside it already carry this request's token: back to the placeholder.
+        kept_token = request.__dict__.get("_fragments_csrf")
+        return html.replace(kept_token[1], str(CSRF_PLACEHOLDER)) if kept_token else html
 
     if not settings.SHARED_CACHE:
         return with_csrf(request, render())
     key = fragment_key(template_name, inputs)
     html = versions.kept(key, versions_of, render, timeout=timeout, found=found)
     return with_csrf(request, html)
+
+
+KEPT_FOR_A_MINUTE = 120  # fragments that show times are of no use after their minute
+
+
+def this_minute() -> dict[str, str]:
+    """What "3 minutes ago", "expired" or "New" are shown from: a fragment showing them is
+    kept per minute (and per time zone and language, which their formats depend on)."""
+    return {
+        "minute": timezone.now().strftime("%Y-%m-%dT%H:%M"),
+        "zone": timezone.get_current_timezone_name(),
+        "language": get_language() or "",
+    }
 
 
 def with_csrf(request: HttpRequest, html: str) -> SafeString:

@@ -163,6 +163,19 @@ def test_a_shared_fragment_carries_each_requests_own_csrf_token(alice, bob):
     assert len(alike) == 1  # the same fragment, but for the tokens
 
 
+def test_one_persons_browsers_each_get_their_own_csrf_token(alice):
+    """The whole page is kept per person: a second browser of the same person must still get
+    tokens of its own session, in the page and in the fragments inside it."""
+    other = Person(alice.user)
+    pages = [alice.page(q="opus 4.5"), other.page(q="opus 4.5"), alice.page(q="opus 4.5")]
+    browsers = [alice, other, alice]
+    for html, browser in zip(pages, browsers, strict=True):
+        assert str(CSRF_PLACEHOLDER) not in html
+        secret = browser.web.cookies["csrftoken"].value
+        assert {_unmask_cipher_token(t) for t in tokens(html)} == {secret}
+    assert alice.web.cookies["csrftoken"].value != other.web.cookies["csrftoken"].value
+
+
 # A BYOK row given to someone else (position 99: last in their list).
 
 

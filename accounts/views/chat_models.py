@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -40,7 +41,13 @@ from catalog.validation import check_compatibility
 from orgs.access import active_membership
 from orgs.models import Membership
 from orgs.requests import latest_by_model
-from settings_app.fragments import render_fragment, with_csrf
+from settings_app.fragments import (
+    KEPT_FOR_A_MINUTE,
+    kept_fragment,
+    render_fragment,
+    this_minute,
+    with_csrf,
+)
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -162,7 +169,6 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     catalog, results = _search(params, _page_number(request.GET))
     provider = request.GET.get("provider", "")
     return {
-        "nav": "chat_models",
         "picker": picker,
         "locked": locked_rows(membership),
         "why_allowed": why_allowed(membership),
@@ -203,7 +209,32 @@ def page(request: AuthedRequest) -> HttpResponse:
             return HttpResponse(html)
         html = results_html(request, "results", params, results, enabled, catalog=catalog, oob=True)
         return push_url(HttpResponse(html), _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
-    return render(request, TEMPLATE, _context(request))
+    return render(request, TEMPLATE, {"nav": "chat_models", "content": _content(request)})
+
+
+def _content(request: AuthedRequest) -> SafeString:
+    """The page's content, kept for this person and search under the versions of all it
+    shows: their account and memberships, their BYOK list and secrets, the catalog, the
+    platform models, and their org's access and requests; per minute for its dates."""
+    user, membership = request.user, active_membership(request)
+    shown = [versions.person(user.pk), versions.byok(user.pk), versions.CATALOG]
+    shown += [versions.PLATFORM_MODELS]
+    if membership is not None:
+        shown.append(versions.org(membership.org_id))
+    inputs = {
+        "user": str(user.pk),
+        "membership": membership.pk if membership else None,
+        **{key: request.GET.get(key, "") for key in (*SEARCH_KEYS, "page", "offset")},
+        **this_minute(),
+    }
+    return kept_fragment(
+        request,
+        f"{TEMPLATE}#content",
+        inputs,
+        versions_of=shown,
+        objects=lambda: _context(request) | {"active_membership": membership},
+        timeout=KEPT_FOR_A_MINUTE,
+    )
 
 
 def _page_url(data: QueryDict, page: int = 1) -> str:
@@ -322,4 +353,5 @@ def check_model(request: AuthedRequest) -> HttpResponse:
     if request.htmx:
         context = {"compat": result, "add_url": reverse("accounts:add_model")}
         return render(request, TEMPLATE + "#compat", context)
-    return render(request, TEMPLATE, _context(request, compat=result))
+    content = render_to_string(f"{TEMPLATE}#content", _context(request, compat=result), request)
+    return render(request, TEMPLATE, {"nav": "chat_models", "content": content})

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from catalog import versions
 from catalog.models import PlatformModel
@@ -29,10 +28,12 @@ from orgs.models import Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
 from orgs.templatetags.orgs_tags import shown_time
 from settings_app.fragments import (
+    KEPT_FOR_A_MINUTE,
     fragment_key,
     kept_fragment,
     render_fragment,
     render_fragments,
+    this_minute,
     with_csrf,
 )
 
@@ -45,7 +46,6 @@ ROW = TEMPLATE + "#member_row"
 EDITOR = TEMPLATE + "#access_form"
 CHECKLIST = TEMPLATE + "#access_fields"
 KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
-KEPT_FOR_A_MINUTE = 120  # fragments that show times are of no use after their minute
 ROLES = tuple((value, str(label)) for value, label in Role.choices)
 ROLE_LABELS = dict(ROLES)
 
@@ -127,16 +127,6 @@ def row_inputs(
             }
         )
     return rows
-
-
-def this_minute() -> dict[str, str]:
-    """What "3 minutes ago", "expired" and "New" are shown from: a fragment showing them is
-    kept per minute (and per time zone and language, which their formats depend on)."""
-    return {
-        "minute": timezone.now().strftime("%Y-%m-%dT%H:%M"),
-        "zone": timezone.get_current_timezone_name(),
-        "language": get_language() or "",
-    }
 
 
 class MembersOfOrg:
