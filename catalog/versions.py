@@ -54,8 +54,7 @@ def bump(*keys: str) -> None:
         return
 
     def new_versions() -> None:
-        version = uuid4().hex
-        cache.set_many(dict.fromkeys(keys, version), timeout=None)
+        cache.set_many({key: uuid4().hex for key in keys}, timeout=None)
 
     new_versions()
     transaction.on_commit(new_versions)

@@ -140,7 +140,13 @@ class MembersOfOrg:
         self.me, self.query, self.page = me, query, page[:20]
         self.versions = [versions.org(me.org_id), versions.PLATFORM_MODELS]
         moment = this_minute()
-        self.list_inputs = {"viewer": str(me.user_id), "q": query, "page": self.page, **moment}
+        self.list_inputs = {
+            "org": me.org_id,
+            "viewer": str(me.user_id),
+            "q": query,
+            "page": self.page,
+            **moment,
+        }
         self.invitations_inputs = {"org": me.org_id, **moment}
         self.count_key = f"member-count:{me.org_id}:{hashlib.sha256(query.encode()).hexdigest()}"
         keys = [self.count_key, fragment_key(LIST, self.list_inputs)]

@@ -275,3 +275,20 @@ def test_the_heading_counts_the_members_the_search_finds(client, owner, contribu
     assert heading.search(html)[1] == "1"
     Membership.objects.filter(user=contributor).delete()
     assert heading.search(page(client))[1] == "1"
+
+
+def test_each_orgs_list_is_its_own_even_under_equal_versions(client, owner, contributor):
+    """Entries are named by what they hold; versions only say whether they are current."""
+    from django.core.cache import cache
+
+    from catalog import versions
+    from orgs.models import Organization
+
+    acme = Organization.objects.get(slug="acme")
+    globex = Organization.objects.create(name="Globex", slug="globex")
+    Membership.objects.create(org=globex, user=owner, role=Role.OWNER)
+    client.force_login(owner)
+    cache.set_many({versions.org(acme.pk): "same", versions.org(globex.pk): "same"})
+    assert f'id="member-{contributor.pk}"' in page(client)
+    html = client.get("/orgs/globex/members/").content.decode()
+    assert f'id="member-{contributor.pk}"' not in html and f'id="member-{owner.pk}"' in html
