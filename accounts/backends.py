@@ -22,18 +22,18 @@ class ModelBackend(DjangoModelBackend):
         stamp = [versions.person(user_id)]
         # Their memberships are kept under the same version: read with the person, for
         # orgs.access.user_memberships, in the same round trip.
-        found = versions.fresh([f"person:{user_id}", memberships_key(user_id)], stamp)
+        read = versions.fresh([f"person:{user_id}", memberships_key(user_id)], stamp)
         user = versions.kept(
             f"person:{user_id}",
             stamp,
             lambda: User._default_manager.filter(pk=user_id).first(),
             timeout=KEPT_FOR,
-            found=found,
+            read=read,
         )
         if user is None or not self.user_can_authenticate(user):
             return None
-        if memberships_key(user_id) in found:
-            user.kept_memberships = found[memberships_key(user_id)]
+        if memberships_key(user_id) in read.found:
+            user.kept_memberships = read.found[memberships_key(user_id)]
         return user
 
 

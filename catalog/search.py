@@ -37,6 +37,7 @@ from catalog import versions
 from catalog.models import CAPABILITIES, CatalogModel
 from catalog.providers import FIRST_PARTY, PROVIDERS
 from catalog.spelling import WORD, closest, corrected_text
+from settings_app import release
 
 # Ties: a family's maker before resellers, newer versions, then shorter ids (catalog_rank_idx).
 STATIC_ORDER = ("provider_tier", "-version_key", "id_length", "model_id")
@@ -473,7 +474,7 @@ def cached_search_results(params: SearchParams, catalog_version: str = "") -> Se
     if not settings.SHARED_CACHE:
         return search_results(params)
     digest = hashlib.sha256(repr((asdict(params), today())).encode()).hexdigest()
-    key = f"search:{catalog_version or versions.current(versions.CATALOG)}:{digest}"
+    key = f"search:{release.CODE}:{catalog_version or versions.current(versions.CATALOG)}:{digest}"
     found = cache.get(key)
     if found is None:
         found = search_results(params)

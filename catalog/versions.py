@@ -12,12 +12,15 @@ This needs a cache that every process sees (Redis), or a single process (develop
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+
+from settings_app import release
 
 T = TypeVar("T")
 
@@ -65,32 +68,44 @@ def kept(
     stamp_keys: Sequence[str],
     build: Callable[[], T],
     timeout: int,
-    found: Mapping[str, Any] | None = None,
+    read: Read | None = None,
 ) -> T:
     """`build()`, kept in the cache under `entry_key` with the versions `stamp_keys` name: one
-    cache round trip while they are all current (none when `found`, what `fresh` read for
-    several entries at once, has it). The versions are read before building, so a write
-    committed meanwhile leaves an entry that the next read rejects, never a stale one under
-    the new versions."""
-    if found is None:
-        found = fresh([entry_key], stamp_keys)
-    if entry_key in found:
-        return cast(T, found[entry_key])
-    stamp = [current(key) for key in stamp_keys]
+    cache round trip while they are all current (none with `read`, what `fresh` read for
+    several entries at once). A new entry is kept under the versions read before building,
+    so a write committed meanwhile leaves an entry that the next read rejects, never a stale
+    one under the new versions."""
+    if read is None:
+        read = fresh([entry_key], stamp_keys)
+    if entry_key in read.found:
+        return cast(T, read.found[entry_key])
+    stamp = read.stamp if None not in read.stamp else [current(key) for key in stamp_keys]
     value = build()
-    cache.set(entry_key, (stamp, value), timeout=timeout)
+    cache.set(_named(entry_key), (stamp, value), timeout=timeout)
     return value
 
 
-def fresh(entry_keys: Sequence[str], stamp_keys: Sequence[str]) -> dict[str, Any]:
-    """The entries among `entry_keys` that were kept under the current versions `stamp_keys`
-    names, read in one round trip with those versions."""
-    found = cache.get_many([*stamp_keys, *entry_keys])
-    stamp = [found.get(key) for key in stamp_keys]
-    if None in stamp:
-        return {}
-    return {
+def _named(entry_key: str) -> str:
+    """Entries are this code's (settings_app/release.py); versions are everyone's."""
+    return f"{release.CODE}:{entry_key}"
+
+
+@dataclass(frozen=True)
+class Read:
+    found: dict[str, Any]  # the entries kept under the versions read
+    stamp: list[str | None]  # the versions read (None: not in the cache)
+
+
+def fresh(entry_keys: Sequence[str], stamp_keys: Sequence[str]) -> Read:
+    """The entries among `entry_keys` kept under the current versions `stamp_keys` names,
+    read in one round trip with those versions."""
+    values = cache.get_many([*stamp_keys, *map(_named, entry_keys)])
+    stamp = [values.get(key) for key in stamp_keys]
+    found = {
         key: entry[1]
         for key in entry_keys
-        if (entry := found.get(key)) is not None and entry[0] == stamp
+        if None not in stamp
+        and (entry := values.get(_named(key))) is not None
+        and entry[0] == stamp
     }
+    return Read(found, stamp)

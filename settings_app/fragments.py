@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from catalog import versions
+from settings_app import release
 
 TTL = 3600  # entries are never stale, only unused: an hour bounds the memory they take
 
@@ -50,7 +51,7 @@ def _plain(value: Any) -> Any:
 
 
 def fragment_key(template_name: str, inputs: Mapping[str, Any]) -> str:
-    payload = json.dumps([template_name, inputs], sort_keys=True, default=_plain)
+    payload = json.dumps([release.CODE, template_name, inputs], sort_keys=True, default=_plain)
     return "fragment:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -96,12 +97,12 @@ def kept_fragment(
     versions_of: Sequence[str],
     objects: Callable[[], Mapping[str, Any]],
     timeout: int = TTL,
-    found: Mapping[str, Any] | None = None,
+    read: versions.Read | None = None,
 ) -> SafeString:
     """A fragment that shows database rows, with this request's CSRF token: rendered from
     `inputs` and `objects()` (called only to render) and kept under `inputs` and the current
     versions `versions_of` names (catalog/versions.py), which every write to those rows
-    bumps (`found`: what `versions.fresh` read for several at once). Without a shared cache
+    bumps (`read`: what `versions.fresh` read for several at once). Without a shared cache
     it is rendered every time."""
 
     def render() -> str:
@@ -115,7 +116,7 @@ def kept_fragment(
     if not settings.SHARED_CACHE:
         return with_csrf(request, render())
     key = fragment_key(template_name, inputs)
-    html = versions.kept(key, versions_of, render, timeout=timeout, found=found)
+    html = versions.kept(key, versions_of, render, timeout=timeout, read=read)
     return with_csrf(request, html)
 
 

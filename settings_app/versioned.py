@@ -25,30 +25,41 @@ class VersionedRowsQuerySet(models.QuerySet[Any]):
     def _rows(self, pks: Iterable[Any]) -> models.QuerySet[Any]:
         return self.model._base_manager.using(self.db).filter(pk__in=list(pks))
 
+    def _plain(self) -> bool:
+        """Migrations' historical models have the manager but not the model's versions."""
+        return not hasattr(self.model, "VERSIONED_BY")
+
     def update(self, **kwargs: Any) -> int:
-        if not self.model.moves(kwargs):
-            keys = self.model.version_keys(self)
-            changed = super().update(**kwargs)
-            versions.bump(*keys)
-            return changed
-        pks = list(self.values_list("pk", flat=True))
-        keys = self.model.version_keys(self._rows(pks))
-        changed = super().update(**kwargs)
-        versions.bump(*keys, *self.model.version_keys(self._rows(pks)))
+        if self._plain():
+            return super().update(**kwargs)
+        model = self.model
+        pks, keys = model.versions_of_rows(self)
+        # Only the rows whose versions were read: one that joins the filter meanwhile is left
+        # alone rather than changed unbumped.
+        changed = models.QuerySet.update(self.filter(pk__in=pks), **kwargs)
+        if model.moves(kwargs):
+            keys |= model.versions_of_rows(self._rows(pks))[1]
+        versions.bump(*keys)
         return changed
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        keys = self.model.version_keys(self)
-        deleted = super().delete()
+        if self._plain():
+            return super().delete()
+        pks, keys = self.model.versions_of_rows(self)
+        deleted = models.QuerySet.delete(self.filter(pk__in=pks))
         versions.bump(*keys)
         return deleted
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         created = super().bulk_create(objs, *args, **kwargs)
+        if self._plain():
+            return created
         versions.bump(*(key for obj in created for key in obj.own_version_keys()))
         return created
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        if self._plain():
+            return super().bulk_update(objs, fields, *args, **kwargs)
         objs, fields = list(objs), list(fields)
         pks = [obj.pk for obj in objs]
         model, moves = self.model, self.model.moves(fields)
@@ -58,12 +69,12 @@ class VersionedRowsQuerySet(models.QuerySet[Any]):
         # Moved rows, or rows read without their columns: the database says what they were.
         unknown = moves or any(c not in obj.__dict__ for obj in objs for c in model.VERSIONED_BY)
         if unknown:
-            keys |= model.version_keys(self._rows(pks))
+            keys |= model.versions_of_rows(self._rows(pks))[1]
         # A plain queryset underneath: its per-batch update() would bump once per batch.
         queryset: models.QuerySet[Any] = models.QuerySet(model, using=self.db)
         changed = queryset.bulk_update(objs, fields, *args, **kwargs)
         if moves:
-            keys |= model.version_keys(self._rows(pks))
+            keys |= model.versions_of_rows(self._rows(pks))[1]
         versions.bump(*keys)
         return changed
 
@@ -96,8 +107,9 @@ class VersionedRows(models.Model):
         return not names.isdisjoint(fields)
 
     @classmethod
-    def version_keys(cls, rows: models.QuerySet[Any]) -> set[str]:
-        """The versions of these rows' data: one query, and `related_versions`'."""
+    def versions_of_rows(cls, rows: models.QuerySet[Any]) -> tuple[list[Any], set[str]]:
+        """These rows' pks and the versions of their data (one query), with their
+        `related_versions`."""
         columns = list(cls.VERSIONED_BY)
         values = list(rows.order_by().values_list("pk", *columns))
         keys = {
@@ -106,7 +118,8 @@ class VersionedRows(models.Model):
             for key_of, value in zip(cls.VERSIONED_BY.values(), row[1:], strict=True)
             if value is not None
         }
-        return keys | (cls.related_versions([row[0] for row in values]) if values else set())
+        pks = [row[0] for row in values]
+        return pks, keys | (cls.related_versions(pks) if pks else set())
 
     @classmethod
     def related_versions(cls, pks: list[Any]) -> set[str]:

@@ -86,7 +86,7 @@ def world(org, owner, contributor, platform_models):
 
 # Page forms: (method, path template, fields). {member} and {secret} are real ids.
 PAGES = [
-    ("get", "/settings/chat-models/", ["q", "provider", "cap"]),
+    ("get", "/settings/chat-models/", ["q", "provider", "cap", "retired", "page", "offset"]),
     ("post", "/settings/chat-models/add/", ["model_id", "force", "q", "provider", "cap"]),
     ("post", "/settings/chat-models/remove/", ["model_id"]),
     ("post", "/settings/chat-models/check/", ["model_id"]),

@@ -128,7 +128,9 @@ def results_html(
 
 def _page_number(data: QueryDict) -> int:
     value = data.get("page", "")
-    return min(int(value), MAX_PAGE) if value.isdecimal() and int(value) > 0 else 1
+    if not (value.isdecimal() and len(value) <= len(str(MAX_PAGE))):  # int() of 5,000 digits raises
+        return 1
+    return min(max(int(value), 1), MAX_PAGE)
 
 
 def _search_params(request: AuthedRequest) -> SearchParams:
@@ -221,9 +223,13 @@ def _content(request: AuthedRequest) -> SafeString:
     shown += [versions.PLATFORM_MODELS]
     if membership is not None:
         shown.append(versions.org(membership.org_id))
+    # The membership was read before the versions: what the page shows of it is in its name.
     inputs = {
         "user": str(user.pk),
         "membership": membership.pk if membership else None,
+        "role": membership.role if membership else None,
+        "allowed": membership.allowed_model_ids if membership else None,
+        "org": [membership.org.slug, membership.org.name] if membership else None,
         **{key: request.GET.get(key, "") for key in (*SEARCH_KEYS, "page", "offset")},
         **this_minute(),
     }

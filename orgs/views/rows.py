@@ -140,19 +140,21 @@ class MembersOfOrg:
         self.me, self.query, self.page = me, query, page[:20]
         self.versions = [versions.org(me.org_id), versions.PLATFORM_MODELS]
         moment = this_minute()
+        # `me` was read before the versions: what the list shows of it is in its name.
         self.list_inputs = {
             "org": me.org_id,
             "viewer": str(me.user_id),
+            "role": me.role,
             "q": query,
             "page": self.page,
             **moment,
         }
-        self.invitations_inputs = {"org": me.org_id, **moment}
+        self.invitations_inputs = {"org": me.org_id, "slug": me.org.slug, **moment}
         self.count_key = f"member-count:{me.org_id}:{hashlib.sha256(query.encode()).hexdigest()}"
         keys = [self.count_key, fragment_key(LIST, self.list_inputs)]
         if me.is_owner:
             keys.append(fragment_key(INVITATIONS, self.invitations_inputs))
-        self.found = versions.fresh(keys, self.versions) if settings.SHARED_CACHE else {}
+        self.read = versions.fresh(keys, self.versions) if settings.SHARED_CACHE else None
 
     @cached_property
     def count(self) -> int:
@@ -161,7 +163,7 @@ class MembersOfOrg:
 
         if not settings.SHARED_CACHE:
             return build()
-        return versions.kept(self.count_key, self.versions, build, KEPT_FOR, self.found)
+        return versions.kept(self.count_key, self.versions, build, KEPT_FOR, self.read)
 
     def list_html(self, request: HttpRequest) -> SafeString:
         def objects() -> dict[str, Any]:
@@ -177,7 +179,7 @@ class MembersOfOrg:
             versions_of=self.versions,
             objects=objects,
             timeout=KEPT_FOR_A_MINUTE,
-            found=self.found,
+            read=self.read,
         )
 
     def invitations_html(self, request: HttpRequest) -> SafeString:
@@ -189,7 +191,7 @@ class MembersOfOrg:
             versions_of=self.versions,
             objects=lambda: {"org": org, "invitations": invitations.org_pending(org)},
             timeout=KEPT_FOR_A_MINUTE,
-            found=self.found,
+            read=self.read,
         )
 
 

@@ -267,3 +267,11 @@ def test_restricted_membership_keeps_its_banner(client, restricted):
     Membership.objects.filter(user=restricted).update(allowed_model_ids=["dn/claude-opus-4-6"])
     client.force_login(restricted)
     assert "restricted available models" in client.get(PAGE).content.decode()
+
+
+@pytest.mark.parametrize("page", ["9" * 5000, "0", "-1", "1" * 7, "٣"])
+def test_any_page_number_shows_a_page(client, contributor, page):
+    """Python refuses int() of 4,300+ digits: such a page number is the first page, not a 500."""
+    client.force_login(contributor)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "result-rows"}):
+        assert client.get(PAGE, {"page": page}, **headers).status_code == 200
