@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from accounts.models import User
 from catalog import versions
 
-KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
-
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        if not settings.SHARED_CACHE:
-            return super().get_user(user_id)
         stamp = [versions.person(user_id)]
         # Their memberships are kept under the same version: read with the person, for
         # orgs.access.user_memberships, in the same round trip.
@@ -27,7 +22,6 @@ class ModelBackend(DjangoModelBackend):
             f"person:{user_id}",
             stamp,
             lambda: User._default_manager.filter(pk=user_id).first(),
-            timeout=KEPT_FOR,
             read=read,
         )
         if user is None or not self.user_can_authenticate(user):

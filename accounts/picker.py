@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from accounts.models import Secret
@@ -154,21 +153,13 @@ def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) ->
     )
 
 
-BYOK_TTL = 3600  # entries are checked against their versions on every read: this bounds memory
-
-
 def user_byok(user: User) -> list[PickerModel]:
     """The person's BYOK list in their order, each with its catalog row and the keys it still
     misses. Kept in the cache with the versions of the list (any write to it or to the
     person's secrets bumps it) and of the catalog: one cache round trip while both are
     current, else `read_byok`."""
-    if not settings.SHARED_CACHE:
-        return read_byok(user)
     return versions.kept(
-        f"byok:{user.pk}",
-        [versions.byok(user.pk), versions.CATALOG],
-        lambda: read_byok(user),
-        timeout=BYOK_TTL,
+        f"byok:{user.pk}", [versions.byok(user.pk), versions.CATALOG], lambda: read_byok(user)
     )
 
 

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 from settings_app import release
 
 T = TypeVar("T")
+
+KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
 
 PLATFORM_MODELS = "version:platform-models"
 CATALOG = "version:catalog"
@@ -67,14 +70,16 @@ def kept(
     entry_key: str,
     stamp_keys: Sequence[str],
     build: Callable[[], T],
-    timeout: int,
+    timeout: int = KEPT_FOR,
     read: Read | None = None,
 ) -> T:
     """`build()`, kept in the cache under `entry_key` with the versions `stamp_keys` name: one
     cache round trip while they are all current (none with `read`, what `fresh` read for
     several entries at once). A new entry is kept under the versions read before building,
     so a write committed meanwhile leaves an entry that the next read rejects, never a stale
-    one under the new versions."""
+    one under the new versions. Without a shared cache, `build()` every time."""
+    if not settings.SHARED_CACHE:
+        return build()
     if read is None:
         read = fresh([entry_key], stamp_keys)
     if entry_key in read.found:
@@ -98,7 +103,9 @@ class Read:
 
 def fresh(entry_keys: Sequence[str], stamp_keys: Sequence[str]) -> Read:
     """The entries among `entry_keys` kept under the current versions `stamp_keys` names,
-    read in one round trip with those versions."""
+    read in one round trip with those versions (none without a shared cache)."""
+    if not settings.SHARED_CACHE:
+        return Read({}, [None] * len(stamp_keys))
     values = cache.get_many([*stamp_keys, *map(_named, entry_keys)])
     stamp = [values.get(key) for key in stamp_keys]
     found = {

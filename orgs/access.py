@@ -22,7 +22,6 @@ from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
 _CACHE = "_org_memberships"
-KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -51,15 +50,12 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
             cached = []
         elif (kept := getattr(user, "kept_memberships", None)) is not None:
             cached = kept  # read with the person (accounts/backends.py)
-        elif settings.SHARED_CACHE:
+        else:
             cached = versions.kept(
                 memberships_key(user.pk),
                 [versions.person(user.pk)],
                 lambda: _read_memberships(user),
-                timeout=KEPT_FOR,
             )
-        else:
-            cached = _read_memberships(user)
         request.__dict__[_CACHE] = cached
     return cached
 
@@ -89,12 +85,11 @@ def api_key_holder(request: HttpRequest, key_hash: str) -> KeyHolder | None:
             [versions.person(user_id)],
             # Only the key of this person: a key given to someone else is read below.
             lambda: h if (h := read_api_key_holder(key_hash)) and h.user.pk == user_id else None,
-            timeout=KEPT_FOR,
         )
     if holder is None:
         holder = read_api_key_holder(key_hash)
         if holder is not None and settings.SHARED_CACHE:
-            cache.set(f"api-key-user:{key_hash}", holder.user.pk, timeout=KEPT_FOR)
+            cache.set(f"api-key-user:{key_hash}", holder.user.pk, timeout=versions.KEPT_FOR)
     if holder is not None:
         request.__dict__[_CACHE] = list(holder.memberships)
     return holder

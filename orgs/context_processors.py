@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from catalog import versions
@@ -31,13 +30,8 @@ def _pending_requests(request) -> int:
     if not (membership and membership.is_owner):
         return 0
     org_id = membership.org_id
-    if not settings.SHARED_CACHE:
-        return pending_count(org_id)
     return versions.kept(
-        f"pending-requests:{org_id}",
-        [versions.org(org_id)],
-        lambda: pending_count(org_id),
-        timeout=3600,
+        f"pending-requests:{org_id}", [versions.org(org_id)], lambda: pending_count(org_id)
     )
 
 

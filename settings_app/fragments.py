@@ -113,8 +113,6 @@ def kept_fragment(
         kept_token = request.__dict__.get("_fragments_csrf")
         return html.replace(kept_token[1], str(CSRF_PLACEHOLDER)) if kept_token else html
 
-    if not settings.SHARED_CACHE:
-        return with_csrf(request, render())
     key = fragment_key(template_name, inputs)
     html = versions.kept(key, versions_of, render, timeout=timeout, read=read)
     return with_csrf(request, html)

@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +44,6 @@ SEARCH = "orgs/_member_search.html"
 ROW = TEMPLATE + "#member_row"
 EDITOR = TEMPLATE + "#access_form"
 CHECKLIST = TEMPLATE + "#access_fields"
-KEPT_FOR = 3600  # entries are checked against their versions on every read: this bounds memory
 ROLES = tuple((value, str(label)) for value, label in Role.choices)
 ROLE_LABELS = dict(ROLES)
 
@@ -154,16 +152,16 @@ class MembersOfOrg:
         keys = [self.count_key, fragment_key(LIST, self.list_inputs)]
         if me.is_owner:
             keys.append(fragment_key(INVITATIONS, self.invitations_inputs))
-        self.read = versions.fresh(keys, self.versions) if settings.SHARED_CACHE else None
+        self.read = versions.fresh(keys, self.versions)
 
     @cached_property
     def count(self) -> int:
-        def build() -> int:
-            return members_matching(self.me, self.query).count()
-
-        if not settings.SHARED_CACHE:
-            return build()
-        return versions.kept(self.count_key, self.versions, build, KEPT_FOR, self.read)
+        return versions.kept(
+            self.count_key,
+            self.versions,
+            lambda: members_matching(self.me, self.query).count(),
+            read=self.read,
+        )
 
     def list_html(self, request: HttpRequest) -> SafeString:
         def objects() -> dict[str, Any]:
