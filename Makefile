@@ -73,7 +73,7 @@ format: install-dev
 # environment says for `manage.py`.
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=settings_app.test_settings
-	$(BIN)/pytest --ds=settings_app.test_settings $(PYTEST_ARGS)
+	$(BIN)/pytest --ds=settings_app.test_settings -n auto --dist loadscope $(PYTEST_ARGS)
 
 # Latency at scale, then throughput under gunicorn + wrk (apt-get install wrk); see README.
 bench: install-dev

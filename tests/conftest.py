@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
@@ -10,7 +11,9 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.core.cache import cache, caches
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from catalog import platform
@@ -20,6 +23,33 @@ from settings_app.cache import RedisCache
 from tests.helpers import load_catalog
 
 PASSWORD = "demo-password"
+
+# The suite runs on one fixed day, whatever the machine's clock says: lifecycle badges
+# ("Retiring on", "Retired"), search ranking of retired models, "New", "3 minutes ago",
+# invitation expiry and throttle windows all read this day. The clock starts at this instant
+# when pytest starts (in every xdist worker) and ticks on from there, so durations still pass.
+# A test about another day travels there itself (the `time_machine` fixture).
+FIXED_DAY = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+_clock = time_machine.travel(FIXED_DAY, tick=True)
+
+
+# Examples per generated-input test (the bad-input probes, schemathesis, the mask): a few on a
+# laptop, more in CI (CI=true); HYPOTHESIS_PROFILE=deep for a long probe before a release.
+hypothesis_settings.register_profile("dev", max_examples=8, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=25, deadline=None)
+hypothesis_settings.register_profile("deep", max_examples=200, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in {"1", "true"} else "dev")
+)
+
+
+def pytest_configure(config):
+    _clock.start()
+
+
+def pytest_unconfigure(config):
+    _clock.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -174,11 +204,20 @@ def redis_reachable() -> bool:
 
 @pytest.fixture
 def cache_backend(request, settings):
-    """The default cache: "locmem" (the test settings' local memory) or "redis", a real Redis
+    """The default cache: "locmem" (the test settings' local memory), "redis", a real Redis
     (settings_app.cache.RedisCache, as production) under a key prefix of this test's own,
-    whose keys are deleted afterwards. Use it with indirect parametrization."""
+    whose keys are deleted afterwards, or "unshared": production without REDIS_URL, where
+    each process has its own memory, nothing is kept between requests and sessions live in
+    the database. Use it with indirect parametrization."""
     if request.param == "locmem":
         yield caches["default"]
+        return
+    if request.param == "unshared":
+        settings.SHARED_CACHE = False
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+        platform.expire()
+        yield caches["default"]
+        platform.expire()
         return
     if not redis_reachable():
         if os.environ.get("CI"):

@@ -12,7 +12,9 @@ import threading
 from collections.abc import Callable
 from html import unescape
 from pathlib import Path
+from typing import Any
 
+import pytest
 from django.db import connection, connections
 from django.db.models import Model
 from django.test import Client
@@ -27,6 +29,20 @@ def snapshot_records() -> dict:
     from catalog.sync import SNAPSHOT, read_file
 
     return parse_cost_map(read_file(SNAPSHOT))
+
+
+def assert_not_retired(*model_ids: str) -> None:
+    """The snapshot's `model_ids` are not retired on the suite's fixed day: a test that expects
+    a model to rank and show as a live one says so first, so a newer snapshot that retires it
+    fails here, by name, rather than somewhere in what the test checks."""
+    from catalog.models import Lifecycle, lifecycle
+
+    records = snapshot_records()
+    for model_id in model_ids:
+        when = records[model_id].get("deprecation_date")
+        assert lifecycle(when) != Lifecycle.RETIRED, (
+            f"{model_id} retired on {when}: pick a model that is live on the suite's day"
+        )
 
 
 def load_catalog() -> None:
@@ -256,3 +272,13 @@ def search_results(html: str) -> dict[str, tuple[str, bool]]:
 def added(html: str) -> set[str]:
     """The search results marked Added."""
     return {model_id for model_id, (_, yes) in search_results(html).items() if yes}
+
+
+def backends(changes: dict[str, Any], *, redis: list[str]) -> pytest.MarkDecorator:
+    """Every change on local memory (the test cache) and without a shared cache (production
+    without Redis: nothing kept between requests), the named ones on Redis as well."""
+    assert set(redis) <= set(changes)
+    params = [pytest.param("locmem", name, id=name) for name in changes]
+    params += [pytest.param("unshared", name, id=f"unshared: {name}") for name in changes]
+    params += [pytest.param("redis", name, id=f"redis: {name}") for name in redis]
+    return pytest.mark.parametrize(("cache_backend", "change"), params, indirect=["cache_backend"])

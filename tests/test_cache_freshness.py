@@ -27,6 +27,8 @@ from tests.helpers import (
     ApiClient,
     Person,
     added,
+    assert_not_retired,
+    backends,
     byok_rows,
     locked_rows,
     platform_rows,
@@ -54,15 +56,8 @@ Change = Callable[[Person], object]
 @pytest.fixture
 def member(contributor, owner) -> Person:
     """An unrestricted contributor of acme, whose owner acts on them."""
+    assert_not_retired(OPUS, SONNET, HAIKU, GPT)  # each shows as Added in the search results
     return Person(contributor)
-
-
-def backends(changes: dict[str, Any], *, redis: list[str]) -> pytest.MarkDecorator:
-    """Every change on local memory (the test cache), the named ones on Redis as well."""
-    assert set(redis) <= set(changes)
-    params = [pytest.param("locmem", name, id=name) for name in changes]
-    params += [pytest.param("redis", name, id=f"redis: {name}") for name in redis]
-    return pytest.mark.parametrize(("cache_backend", "change"), params, indirect=["cache_backend"])
 
 
 # 1. Access: an owner (or a script) changes a member's allowlist, role or membership ---------

@@ -15,18 +15,12 @@ import pytest
 
 from accounts.models import ApiKey, User
 from orgs.models import Membership, Organization
-from tests.helpers import Person
+from tests.helpers import Person, backends
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
 PAGE = Person.PAGE
 Change = Callable[[Person], object]
-
-
-def backends(changes: dict[str, Any], *, redis: list[str]) -> pytest.MarkDecorator:
-    params = [pytest.param("locmem", name, id=name) for name in changes]
-    params += [pytest.param("redis", name, id=f"redis: {name}") for name in redis]
-    return pytest.mark.parametrize(("cache_backend", "change"), params, indirect=["cache_backend"])
 
 
 def seen(p: Person) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from orgs import services as org_services
 from orgs.models import Membership
 from settings_app.fragments import CSRF_PLACEHOLDER
 from tests.conftest import make_user
-from tests.helpers import Person, added, byok_rows, platform_rows
+from tests.helpers import Person, added, assert_not_retired, byok_rows, platform_rows
 
 pytestmark = [
     pytest.mark.usefixtures("catalog"),
@@ -61,6 +61,7 @@ def _person(user, state: State) -> Person:
 
 @pytest.fixture
 def alice(cache_backend, platform_models, contributor) -> Person:
+    assert_not_retired(OPUS, SONNET, HAIKU, GPT)  # each shows as Added in the search results
     return _person(contributor, ALICE)
 
 

@@ -57,7 +57,7 @@ def keep_test_connection():
 @pytest.mark.django_db
 @pytest.mark.usefixtures("keep_test_connection")
 @schema.parametrize()
-@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_answers_as_documented(case, api_key, contributor):
     # Each example also sends a bad key (schemathesis' auth check): start every example below
     # the bad-key throttle, which would otherwise rightly answer 429 after a few dozen.

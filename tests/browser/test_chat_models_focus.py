@@ -9,9 +9,7 @@ from playwright.sync_api import expect
 from catalog.search import parse_query, search_queryset
 from tests.browser.helpers import login
 
-# Focus lands after htmx settles; on a loaded machine a check can run a moment early, so a
-# failure is retried (twice at most) before it counts.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 OPUS = "anthropic/claude-opus-4-5"
 NEXT = "anthropic/claude-opus-4-5-20251101"  # the row after OPUS in "claude opus 4"
 

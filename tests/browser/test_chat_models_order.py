@@ -10,9 +10,7 @@ from accounts import services
 from accounts.models import User
 from tests.browser.helpers import login
 
-# Focus lands after htmx settles; on a loaded machine a check can run a moment early, so a
-# failure is retried (twice at most) before it counts.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 A, B, C = "anthropic/claude-opus-4-5", "openai/gpt-5.2", "gemini/gemini-2.5-pro"
 
 

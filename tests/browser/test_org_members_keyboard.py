@@ -8,9 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import login
 
-# Focus lands after htmx settles; on a loaded machine a check can run a moment early, so a
-# failure is retried (twice at most) before it counts.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def test_switching_on_members_lists_the_new_orgs_members(demo, page):
     expect(members.get_by_text("restricted@example.com", exact=True)).to_have_count(0)
 
     page.get_by_role("link", name="Audit log").click()
+    page.wait_for_url(f"{demo.url}/orgs/globex/audit/")  # the switcher of the audit page
     page.select_option("#org-switch", "acme")
     page.wait_for_url(f"{demo.url}/orgs/acme/audit/")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()

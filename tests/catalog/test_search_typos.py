@@ -12,6 +12,7 @@ from catalog.names import model_tail
 from catalog.search import normalize, parse_query, search_results
 from catalog.spelling import candidates_sql, closest, similarity
 from tests.catalog.test_search import _plan
+from tests.helpers import assert_not_retired
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -30,6 +31,7 @@ def tail_words(model_id: str) -> str:
     ],
 )
 def test_a_misspelt_query_finds_the_intended_model(query, corrected, first):
+    assert_not_retired(first)
     found = search_results(parse_query(query))
     assert found.corrected_text == corrected
     assert found.models[0].model_id == first
