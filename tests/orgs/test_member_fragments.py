@@ -20,6 +20,8 @@ from settings_app import fragments
 from settings_app.fragments import CSRF_PLACEHOLDER
 
 pytestmark = pytest.mark.django_db
+# The members page with the test cache and as production runs without Redis (nothing shared).
+SHARED_OR_NOT = pytest.mark.parametrize("cache_backend", ["locmem", "unshared"], indirect=True)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 WEB = "web"
 
@@ -65,7 +67,10 @@ def test_a_second_view_serves_every_row_from_the_cache(client, owner, contributo
 # (a) A change to what a row shows is on the very next view, however it was made.
 
 
-def test_changes_through_the_services_show_at_once(client, owner, contributor, platform_models):
+@SHARED_OR_NOT
+def test_changes_through_the_services_show_at_once(
+    cache_backend, client, owner, contributor, platform_models
+):
     client.force_login(owner)
     before = row_of(page(client), contributor)
     assert '<option value="contributor" selected>' in before
@@ -84,7 +89,10 @@ def test_changes_through_the_services_show_at_once(client, owner, contributor, p
     assert f'value="{contributor.pk}:1"' in after  # the access version the bulk form sends
 
 
-def test_changes_by_queryset_update_show_at_once(client, owner, contributor, platform_models):
+@SHARED_OR_NOT
+def test_changes_by_queryset_update_show_at_once(
+    cache_backend, client, owner, contributor, platform_models
+):
     # .update() sends no signal and saves no model: only inputs read afresh can tell.
     client.force_login(owner)
     assert "member@example.com" in row_of(page(client), contributor)
@@ -237,7 +245,10 @@ def test_a_rows_form_posts_with_the_token_it_carries(owner, contributor):
 # (d) The list around the rows and the pending invitations are kept under the org's version.
 
 
-def test_members_joining_and_leaving_show_at_once(client, owner, contributor, platform_models):
+@SHARED_OR_NOT
+def test_members_joining_and_leaving_show_at_once(
+    cache_backend, client, owner, contributor, platform_models
+):
     client.force_login(owner)
     assert "member@example.com" in page(client)
     newcomer = User.objects.create_user("newcomer@example.com", "pw")
@@ -250,7 +261,8 @@ def test_members_joining_and_leaving_show_at_once(client, owner, contributor, pl
     assert f'id="member-{contributor.pk}"' not in html
 
 
-def test_invitations_show_and_go_at_once(client, owner):
+@SHARED_OR_NOT
+def test_invitations_show_and_go_at_once(cache_backend, client, owner):
     from orgs import invitations
     from orgs.models import Invitation
 
