@@ -24,6 +24,17 @@ class AccessibilityViolations(AssertionError):
     """axe-core found serious or critical violations on a page."""
 
 
+# htmx marks what it is doing: the element whose request is in flight, the target while it is
+# swapped and settled, and the new content until it has settled (when autofocus has run).
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+
+
+def settled(page) -> None:
+    """Wait until htmx is idle: no request in flight, nothing being swapped or settled. Call it
+    after an action whose swap moves focus, before the next key press depends on where it is."""
+    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
+
+
 def login(page, base_url: str, email: str, password: str = "demo-password") -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", email)

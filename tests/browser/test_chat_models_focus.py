@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.search import parse_query, search_queryset
-from tests.browser.helpers import login
+from tests.browser.helpers import login, settled
 
 pytestmark = pytest.mark.browser
 OPUS = "anthropic/claude-opus-4-5"
@@ -17,6 +17,7 @@ NEXT = "anthropic/claude-opus-4-5-20251101"  # the row after OPUS in "claude opu
 def search(page, query: str) -> None:
     page.fill("#q", query)
     page.wait_for_url(f"**q={query.replace(' ', '+')}*")
+    settled(page)
 
 
 def test_add_remove_and_reset_put_focus_on_what_changed(demo, page):
@@ -27,9 +28,11 @@ def test_add_remove_and_reset_put_focus_on_what_changed(demo, page):
     page.get_by_role("button", name=f"Add {OPUS}", exact=True).click()
     added = results.get_by_text("Added", exact=True)
     expect(added).to_be_focused()  # where the Add button was, so Tab goes on to the next row
+    settled(page)
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_attribute("aria-label", f"Add {NEXT}")
     page.keyboard.press("Enter")
+    settled(page)
     expect(results.get_by_text("Added", exact=True)).to_have_count(2)
 
     page.get_by_role("button", name=f"Remove {OPUS}", exact=True).click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts import services
 from accounts.models import User
-from tests.browser.helpers import login
+from tests.browser.helpers import login, settled
 
 pytestmark = pytest.mark.browser
 A, B, C = "anthropic/claude-opus-4-5", "openai/gpt-5.2", "gemini/gemini-2.5-pro"
@@ -30,6 +30,7 @@ def test_move_up_and_down_keep_focus_on_the_moved_models_button(demo, page):
     page.get_by_role("button", name=f"Move {C} up").click()
     expect(page.locator("#byok tbody .model-id")).to_have_text([A, C, B])
     expect(page.get_by_role("button", name=f"Move {C} up")).to_be_focused()
+    settled(page)
     page.keyboard.press("Enter")  # again, from the keyboard: now it is first
     expect(page.locator("#byok tbody .model-id")).to_have_text([C, A, B])
     expect(page.get_by_role("button", name=f"Move {C} down")).to_be_focused()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import login, settled
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,8 @@ def members(demo, page):
 
 
 def press(locator, key: str = "Enter") -> None:
+    """Focus `locator` and press `key`, once the previous action's swap has settled."""
+    settled(locator.page)
     locator.focus()
     locator.press(key)
 
@@ -33,6 +35,8 @@ def test_focus_follows_open_cancel_and_save(members):
     expect(page.get_by_role("link", name="Model access for member@example.com")).to_be_focused()
 
     press(page.get_by_role("link", name="Model access for member@example.com"))
+    expect(allow_all).to_be_focused()
+    settled(page)
     allow_all.press("Space")  # unticks "allow all"
     press(page.locator("tr form.access-editor").get_by_role("button", name="Save access"))
     saved = page.get_by_role("status").filter(has_text="Saved: member@example.com now has")
