@@ -53,9 +53,10 @@ log = logging.getLogger("chat_models.gateway")
 KEY_SHAPE = re.compile(r"dnk_[A-Za-z0-9_-]{1,100}")
 SLUG_SHAPE = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 ORG_HEADER = "x-org"
-# LiteLLM reads `models=[]` as "every model": a member allowed none gets this one name
-# instead, which no alias can be (the app's platform models are `dn/` ids without spaces).
-NO_MODELS = "no platform models allowed"
+# LiteLLM reads `models=[]` as "every model". A member allowed none gets LiteLLM's own name
+# for "no model" instead (SpecialModelNames.no_default_models): it is no alias (the app's are
+# all `dn/`), matches no deployment, and `/v1/models` never lists it.
+NO_MODELS = "no-default-models"
 MAX_ENTRIES = 20_000
 ACCESS_PATH = "/api/v1/gateway/access"
 
