@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE ?= settings_app.settings
 
-.PHONY: run setup test lint format install install-dev bench clean
+.PHONY: run setup test lint format install install-dev bench clean gateway gateway-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,9 +71,33 @@ format: install-dev
 
 # The suite runs on the test settings (a fast password hasher, no proxy), whatever the
 # environment says for `manage.py`.
-test: lint
+test: lint gateway-venv
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=settings_app.test_settings
 	$(BIN)/pytest --ds=settings_app.test_settings -n auto --dist loadscope $(PYTEST_ARGS)
+
+# The model gateway: a LiteLLM proxy in a virtualenv of its own (gateway/requirements.txt pins
+# it), serving mock `dn/` aliases and asking the app from `make run` who may run which
+# (gateway/litellm_auth.py). The gateway tests use the same virtualenv.
+GATEWAY_VENV := .venv-gateway
+GATEWAY_PORT ?= 4000
+GATEWAY_MASTER_KEY ?= sk-dev-gateway-master
+$(GATEWAY_VENV)/.installed: gateway/requirements.txt
+	$(PYTHON) -m venv $(GATEWAY_VENV)
+	$(GATEWAY_VENV)/bin/pip install --quiet --upgrade pip
+	$(GATEWAY_VENV)/bin/pip install --quiet -r gateway/requirements.txt
+	@touch $@
+
+gateway-venv: $(GATEWAY_VENV)/.installed
+
+gateway: gateway-venv
+	$(GATEWAY_VENV)/bin/python gateway/config.py > $(GATEWAY_VENV)/config.yaml
+	@echo ""
+	@echo "  Gateway on http://$(HOST):$(GATEWAY_PORT), asking the app at http://$(HOST):$(PORT)"
+	@echo "  (start it with \`make run\`). Master key: $(GATEWAY_MASTER_KEY)"
+	@echo ""
+	PYTHONPATH=gateway CHAT_MODELS_URL=http://$(HOST):$(PORT) \
+	LITELLM_MASTER_KEY=$(GATEWAY_MASTER_KEY) LITELLM_LOCAL_MODEL_COST_MAP=True \
+	$(GATEWAY_VENV)/bin/litellm --config $(GATEWAY_VENV)/config.yaml --host $(HOST) --port $(GATEWAY_PORT)
 
 # Latency at scale, then throughput under gunicorn + wrk (apt-get install wrk); see README.
 bench: install-dev
@@ -81,4 +105,4 @@ bench: install-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles artifacts .pytest_cache .ruff_cache tests/browser/node_modules
+	rm -rf $(VENV) $(GATEWAY_VENV) db.sqlite3 staticfiles artifacts .pytest_cache .ruff_cache tests/browser/node_modules

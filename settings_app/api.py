@@ -25,6 +25,7 @@ from accounts.models import ApiKey
 from catalog.api import router as catalog_router
 from orgs.access import api_key_holder
 from orgs.api import router as orgs_router
+from orgs.gateway_api import router as gateway_router
 from settings_app.middleware import error_body
 from settings_app.openapi import DocumentedAPI
 from settings_app.throttle import (
@@ -88,6 +89,8 @@ api = DocumentedAPI(
 api.add_router("/", catalog_router)
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+# The gateway asks with the key a member sent it; a browser session is never the gateway.
+api.add_router("/", gateway_router, auth=PersonalApiKey())
 
 
 def _error(request, status: int, detail: str, errors: list | None = None):

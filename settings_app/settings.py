@@ -230,6 +230,11 @@ PLATFORM_MODELS_TTL = envint("PLATFORM_MODELS_TTL", 60)
 # Upper bound, in seconds, for any page waiting on the proxy.
 PLATFORM_MODELS_TIMEOUT = 2.0
 INFERENCE_CREDITS_PER_DOLLAR = envint("INFERENCE_CREDITS_PER_DOLLAR", 100)
+# Seconds the model gateway may keep an access answer (GET /api/v1/gateway/access): an
+# allowlist change, a revoked key or a deactivated account reaches the gateway within this.
+GATEWAY_ACCESS_TTL = envint("GATEWAY_ACCESS_TTL", 5)
+if not 0 <= GATEWAY_ACCESS_TTL <= 5:
+    raise ImproperlyConfigured("GATEWAY_ACCESS_TTL must be between 0 and 5 seconds.")
 
 # Email (invitations). EMAIL_URL: smtp://user:password@host:port (smtps:// for implicit TLS,
 # ?tls=1 for STARTTLS); without it, development prints mail to the console.

@@ -14,6 +14,8 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import get_current_timezone_name, is_aware, localtime
 from django.utils.translation import get_language
 
+from orgs.gateway import MARK_KEPT_FOR, last_asked
+
 register = template.Library()
 
 
@@ -46,3 +48,13 @@ def ago(moment: datetime | None) -> SafeString:
         return SafeString("never")
     shown = shown_time(moment)
     return format_html('<time datetime="{}" title="{}">{}</time>', *shown)
+
+
+@register.inclusion_tag("orgs/_gateway_note.html")
+def gateway_note(org_id: int) -> dict[str, object]:
+    """Owners: where model access is enforced, and whether the gateway has asked lately."""
+    return {
+        "asked": last_asked(org_id),
+        "ttl": settings.GATEWAY_ACCESS_TTL,
+        "kept_days": MARK_KEPT_FOR // 86400,
+    }
