@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-import throughput  # bench/ is on the path when run as a script
+import gateway_access  # bench/ is on the path when run as a script
+import throughput
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -298,8 +299,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "artifacts" / "bench.json"))
     parser.add_argument(
         "--only",
-        choices=["latency", "throughput"],
-        help="one mode (default: latency, then throughput under wrk)",
+        choices=["latency", "throughput", "gateway"],
+        help="one mode (default: latency, throughput under wrk, then the gateway)",
     )
     args = parser.parse_args()
 
@@ -317,11 +318,14 @@ def main() -> None:
     print(f"Filling {db_url} ...", flush=True)
     sizes = fill(args.rows, args.members)
     results: dict = {"sizes": sizes}
-    if args.only != "throughput":
+    if args.only in (None, "latency"):
         results |= latency(db_url, args.repeats)
-    if args.only != "latency":
+    if args.only in (None, "throughput"):
         print("Measuring throughput: gunicorn in production settings, wrk ...", flush=True)
         results["throughput"] = throughput.measure(db_url)
+    if args.only in (None, "gateway"):
+        print("Measuring the gateway: the access endpoint and a LiteLLM proxy ...", flush=True)
+        results["gateway"] = gateway_access.measure(db_url)
     results["seconds"] = round(time.monotonic() - started, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2))
@@ -333,6 +337,8 @@ def main() -> None:
         report_latency(results)
     if "throughput" in results:
         throughput.report(results["throughput"])
+    if "gateway" in results:
+        gateway_access.report(results["gateway"])
     print(f"JSON: {args.out}")
 
 

@@ -42,6 +42,9 @@ class Endpoint:
     url: str
     headers: dict[str, str]
     must_contain: str
+    # Each request with the next of many keys: (header, file of keys, prefix), through
+    # bench/rotate_keys.lua.
+    rotate: tuple[str, Path] | tuple[str, Path, str] | None = None
 
 
 @dataclass
@@ -146,7 +149,11 @@ def session_cookie(base: str, email: str) -> str:
 def _check(endpoint: Endpoint) -> None:
     import requests
 
-    response = requests.get(endpoint.url, headers=endpoint.headers, allow_redirects=False)
+    headers = dict(endpoint.headers)
+    if endpoint.rotate:
+        header, keys, prefix = (*endpoint.rotate, "")[:3]
+        headers[header] = prefix + keys.read_text().split()[0]
+    response = requests.get(endpoint.url, headers=headers, allow_redirects=False)
     if response.status_code != 200 or endpoint.must_contain not in response.text:
         raise SystemExit(
             f"{endpoint.name}: {endpoint.url} answered {response.status_code} without "
@@ -162,8 +169,23 @@ def _parse_duration_ms(text: str) -> float:
 def run_wrk(endpoint: Endpoint) -> Result:
     _check(endpoint)
     headers = [arg for k, v in endpoint.headers.items() for arg in ("-H", f"{k}: {v}")]
+    script, env = [], None
+    if endpoint.rotate:
+        header, keys, prefix = (*endpoint.rotate, "")[:3]
+        script = ["-s", str(ROOT / "bench" / "rotate_keys.lua")]
+        path = "/" + endpoint.url.split("/", 3)[3]
+        env = os.environ | {
+            "KEYS_FILE": str(keys),
+            "KEY_HEADER": header,
+            "KEY_PREFIX": prefix,
+            "WRK_PATH": path,
+        }
     out = subprocess.run(
-        ["wrk", *WRK, *headers, endpoint.url], capture_output=True, text=True, check=True
+        ["wrk", *WRK, *script, *headers, endpoint.url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: .*timeout (\d+)", out)
