@@ -7,10 +7,11 @@ of whole tokens; only the query's very last token may be cut short (it is still 
 so dots, dashes, underscores and case never matter and `claude op` already finds opus.
 SQLite tests that with LIKE '% claude %' / '% op%'; PostgreSQL with the equivalent full-text
 query `claude & op:*` on a GIN-indexed generated tsvector column (migration 0004).
-Rank: exact id, then a name or id that starts with the query (btree prefix indexes), then
-rows whose own id holds every word (not partly the provider's name: "4o" is not "gpt-5.4
-OpenAI"), then the rest; retired models (past their deprecation date) after all of those, or
-not at all with `retired:no`; ties by STATIC_ORDER.
+Rank: the id itself (as pasted: any case, a trailing slash, a dash left out), then a name
+or id that starts with the query (btree prefix indexes), then rows whose own id holds every
+word (not partly the provider's name: "4o" is not "gpt-5.4 OpenAI"), then the rest; retired
+models (past their deprecation date) after all of those, or not at all with `retired:no`;
+ties by STATIC_ORDER.
 When nothing matches, each unknown word is corrected to the closest catalog word (the same
 trigram similarity: pg_trgm over a table of the catalog's words on PostgreSQL, Python over
 the rows on SQLite) and the exact search runs again.
@@ -35,6 +36,7 @@ from django.utils import timezone
 
 from catalog import versions
 from catalog.models import CAPABILITIES, CatalogModel
+from catalog.names import model_tail
 from catalog.providers import FIRST_PARTY, PROVIDERS
 from catalog.spelling import WORD, closest, corrected_text
 from settings_app import release
@@ -314,6 +316,18 @@ def _starts_with(phrases: list[str]) -> Q:
     return Q(name_norm__startswith=whole) | Q(tail_norm__startswith=whole)
 
 
+def _same_id(text: str) -> Q | None:
+    """The rows whose own id the query is, written as people paste ids: any letter case, a
+    trailing slash from a URL, a dash or dot left out (`openai/gpt4o` is openai/gpt-4o, not
+    another host's `gradient_ai/openai-gpt-4o`). Only a single word with a slash is an id."""
+    word = text.strip().rstrip("/")
+    provider, _, rest = word.partition("/")
+    if " " in word or not provider or not rest:
+        return None
+    tail = normalize(model_tail(rest))[:255]
+    return Q(model_id=word.lower()) | Q(provider=provider.lower(), tail_norm=tail)
+
+
 def _inside_tail(phrases: list[str]) -> Q | None:
     """Every phrase lies in the model's own id. A phrase of several tokens can otherwise run
     from one section of search_text into the next ("4o" into "... gpt 5 4 openai"); a
@@ -336,10 +350,10 @@ def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
             qs = qs.filter(featured=True)
         last = Case(When(_retired(), then=Value(4)), default=Value(0), output_field=IntegerField())
         return qs.annotate(rank=last).order_by("rank", *STATIC_ORDER)
-    inside = _inside_tail(phrases)
+    inside, same = _inside_tail(phrases), _same_id(params.text)
     rank = Case(
         When(_retired(), then=Value(4)),
-        When(model_id=params.text.strip().lower(), then=Value(0)),
+        *([When(same, then=Value(0))] if same else []),
         When(_starts_with(phrases), then=Value(1)),
         *([When(inside, then=Value(2))] if inside else []),
         default=Value(3),
@@ -371,11 +385,13 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         default=Value(3),
         output_field=IntegerField(),
     )
+    same = _same_id(params.text)
     tiers = [
-        qs.filter(model_id=params.text.strip().lower())
-        .exclude(_retired())
-        .annotate(rank=Value(0))
-        .order_by()[:1],
+        *(
+            [qs.filter(same).exclude(_retired()).annotate(rank=Value(0)).order_by()[:window]]
+            if same
+            else []
+        ),
         _matching(params, [])
         .filter(_starts_with(phrases))
         .exclude(_retired())
