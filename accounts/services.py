@@ -15,8 +15,14 @@ from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
 from accounts.picker import permitted_platform_models
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
-from catalog.search import parse_query, search_catalog
-from catalog.validation import catalog_id, catalog_ids, check_compatibility, model_id_error
+from catalog.validation import (
+    catalog_id,
+    catalog_ids,
+    check_compatibility,
+    model_id_error,
+    near_miss,
+    tidy_model_id,
+)
 
 if TYPE_CHECKING:
     from orgs.models import Membership
@@ -40,7 +46,7 @@ def resolve_model_id(raw: str, *, allow_uncatalogued: bool = False, suggest: boo
 
 def _listable_id(raw: str) -> str:
     """`raw` trimmed, or ValidationError if no BYOK list can hold it, catalog or not."""
-    model_id = (raw or "").strip()
+    model_id = tidy_model_id(raw)
     error = model_id_error(model_id)
     if error:
         raise ValidationError(error, code="invalid")
@@ -95,8 +101,8 @@ def resolve_model_ids(raws: list[str]) -> list[str]:
 
 def _suggestion(model_id: str) -> str:
     """A "Did you mean X?" hint for a near miss such as anthropic/claude-opus-4.5."""
-    best = search_catalog(parse_query(model_id.replace("/", " "), limit=1))
-    return f" Did you mean {best[0].model_id}?" if best else ""
+    best = near_miss(model_id)
+    return f" Did you mean {best}?" if best else ""
 
 
 def _lock_user(user: User) -> None:

@@ -154,6 +154,9 @@ class CatalogModel(ModelSpecs, Versioned):
     provider_tier = models.PositiveSmallIntegerField(default=1, editable=False)
     synced_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.LITELLM)
+    # Not columns: set by catalog.grouping on the rows a grouped search shows.
+    other_hosts: list[CatalogModel]
+    successor: CatalogModel | None
 
     class Meta:
         ordering = ["model_id"]

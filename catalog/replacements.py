@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog.models import RETIRING_WITHIN, CatalogModel
+from catalog.models import RETIRING_WITHIN, CatalogModel, Lifecycle
 from catalog.names import family, model_tail
 from catalog.providers import provider_of
 
@@ -42,3 +42,15 @@ def replacements(
         if key not in best or rank > best[key][0]:
             best[key] = (rank, model_id)
     return {m: best[key][1] for m, key in wanted.items() if key in best}
+
+
+def retirement_notice(model_id: str) -> str:
+    """What to say on adding `model_id` if it is retired: since when, and what replaces it."""
+    row = CatalogModel.objects.filter(model_id=model_id).only("deprecation_date").first()
+    if row is None or row.lifecycle() != Lifecycle.RETIRED:
+        return ""
+    since = row.deprecation_date.isoformat() if row.deprecation_date else ""
+    successor = replacements([model_id], exclude=()).get(model_id)
+    if successor:
+        return f" It is retired (since {since}): {successor} replaces it."
+    return f" It is retired (since {since}) and has no successor in the catalog."

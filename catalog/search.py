@@ -7,10 +7,11 @@ of whole tokens; only the query's very last token may be cut short (it is still 
 so dots, dashes, underscores and case never matter and `claude op` already finds opus.
 SQLite tests that with LIKE '% claude %' / '% op%'; PostgreSQL with the equivalent full-text
 query `claude & op:*` on a GIN-indexed generated tsvector column (migration 0004).
-Rank: exact id, then a name or id that starts with the query (btree prefix indexes), then
-rows whose own id holds every word (not partly the provider's name: "4o" is not "gpt-5.4
-OpenAI"), then the rest; retired models (past their deprecation date) after all of those, or
-not at all with `retired:no`; ties by STATIC_ORDER.
+Rank: the id itself (as pasted: any case, a trailing slash, a dash left out), then a name
+or id that starts with the query (btree prefix indexes), then rows whose own id holds every
+word (not partly the provider's name: "4o" is not "gpt-5.4 OpenAI"), then the rest; retired
+models (past their deprecation date) after all of those, or not at all with `retired:no`;
+ties by STATIC_ORDER.
 When nothing matches, each unknown word is corrected to the closest catalog word (the same
 trigram similarity: pg_trgm over a table of the catalog's words on PostgreSQL, Python over
 the rows on SQLite) and the exact search runs again.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -35,6 +37,7 @@ from django.utils import timezone
 
 from catalog import versions
 from catalog.models import CAPABILITIES, CatalogModel
+from catalog.names import model_tail
 from catalog.providers import FIRST_PARTY, PROVIDERS
 from catalog.spelling import WORD, closest, corrected_text
 from settings_app import release
@@ -264,7 +267,7 @@ def _retired() -> Q:
     return Q(deprecation_date__lte=today())
 
 
-def _filtered(params: SearchParams) -> QuerySet[CatalogModel]:
+def filtered(params: SearchParams) -> QuerySet[CatalogModel]:
     lookups: dict[str, object] = {f"supports_{cap}": True for cap in params.capabilities}
     if params.provider:
         lookups["provider"] = params.provider
@@ -297,7 +300,7 @@ def _words_condition(phrases: list[str]) -> Q:
 
 def _matching(params: SearchParams, phrases: list[str]) -> QuerySet[CatalogModel]:
     qs = (
-        _filtered(params)
+        filtered(params)
         .annotate(id_length=Length("model_id"))
         .alias(tail_words=Concat(Value(" "), "tail_norm", Value(" ")))
         .defer("search_text")
@@ -312,6 +315,18 @@ def _phrases(params: SearchParams) -> list[str]:
 def _starts_with(phrases: list[str]) -> Q:
     whole = " ".join(phrases)
     return Q(name_norm__startswith=whole) | Q(tail_norm__startswith=whole)
+
+
+def _same_id(text: str) -> Q | None:
+    """The rows whose own id the query is, written as people paste ids: any letter case, a
+    trailing slash from a URL, a dash or dot left out (`openai/gpt4o` is openai/gpt-4o, not
+    another host's `gradient_ai/openai-gpt-4o`). Only a single word with a slash is an id."""
+    word = text.strip().rstrip("/")
+    provider, _, rest = word.partition("/")
+    if " " in word or not provider or not rest:
+        return None
+    tail = normalize(model_tail(rest))[:255]
+    return Q(model_id=word.lower()) | Q(provider=provider.lower(), tail_norm=tail)
 
 
 def _inside_tail(phrases: list[str]) -> Q | None:
@@ -333,13 +348,13 @@ def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
     qs = _matching(params, phrases)
     if not phrases:
         if not params.has_filters:
-            qs = qs.filter(featured=True)
+            qs = qs.filter(featured=True).exclude(_retired())
         last = Case(When(_retired(), then=Value(4)), default=Value(0), output_field=IntegerField())
         return qs.annotate(rank=last).order_by("rank", *STATIC_ORDER)
-    inside = _inside_tail(phrases)
+    inside, same = _inside_tail(phrases), _same_id(params.text)
     rank = Case(
         When(_retired(), then=Value(4)),
-        When(model_id=params.text.strip().lower(), then=Value(0)),
+        *([When(same, then=Value(0))] if same else []),
         When(_starts_with(phrases), then=Value(1)),
         *([When(inside, then=Value(2))] if inside else []),
         default=Value(3),
@@ -371,11 +386,13 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
         default=Value(3),
         output_field=IntegerField(),
     )
+    same = _same_id(params.text)
     tiers = [
-        qs.filter(model_id=params.text.strip().lower())
-        .exclude(_retired())
-        .annotate(rank=Value(0))
-        .order_by()[:1],
+        *(
+            [qs.filter(same).exclude(_retired()).annotate(rank=Value(0)).order_by()[:window]]
+            if same
+            else []
+        ),
         _matching(params, [])
         .filter(_starts_with(phrases))
         .exclude(_retired())
@@ -421,15 +438,16 @@ class SearchResult:
         return max(0, self.offset - self.limit) if self.offset else None
 
 
-def _count(params: SearchParams) -> int:
-    """Matches up to COUNT_CAP + 1: the count stops early on a broad query."""
+def matching_count(params: SearchParams, distinct: str = "pk") -> int:
+    """Matches (or their distinct values of `distinct`) up to COUNT_CAP + 1: the count stops
+    early on a broad query."""
     phrases = _phrases(params)
-    qs = _filtered(params)
+    qs = filtered(params)
     if phrases:
         qs = qs.filter(_words_condition(phrases))
     elif not params.has_filters:
-        qs = qs.filter(featured=True)
-    return qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+        qs = qs.filter(featured=True).exclude(_retired())
+    return qs.order_by().values(distinct).distinct()[: COUNT_CAP + 1].count()
 
 
 def _page(params: SearchParams) -> SearchResult:
@@ -437,7 +455,7 @@ def _page(params: SearchParams) -> SearchResult:
     models = search_catalog(params)
     # A short page (or an empty first page) already tells the total; only a full page counts.
     known = bool(models) and len(models) < limit or not models and not params.offset
-    total = params.offset + len(models) if known else _count(params)
+    total = params.offset + len(models) if known else matching_count(params)
     return SearchResult(
         models=models,
         total=min(total, COUNT_CAP),
@@ -447,36 +465,43 @@ def _page(params: SearchParams) -> SearchResult:
     )
 
 
-def search_results(params: SearchParams) -> SearchResult:
+def search_results(
+    params: SearchParams, page: Callable[[SearchParams], SearchResult] = _page
+) -> SearchResult:
     """One page of results and the true total, spelling-corrected if nothing matches as typed.
 
     Queries: one for the page and one count when the page is full; when nothing matches,
     one more for the spelling candidates and the same again for the corrected text.
     """
-    found = _page(params)
+    found = page(params)
     if found.total:
         return found
     corrected = corrected_text(params.text)
     if not corrected:
         return found
-    retry = _page(replace(params, text=corrected))
+    retry = page(replace(params, text=corrected))
     if not retry.total:
         return found
     retry.corrected_text = corrected
     return retry
 
 
-def cached_search_results(params: SearchParams, catalog_version: str = "") -> SearchResult:
+def cached_search_results(
+    params: SearchParams,
+    catalog_version: str = "",
+    page: Callable[[SearchParams], SearchResult] = _page,
+) -> SearchResult:
     """`search_results`, kept in the cache under the catalog's version (read now unless the
     caller just did) and the day (retired models rank by date): the same search from anyone is
     answered once per catalog change. Without a cache all processes share
     (settings.SHARED_CACHE), every call searches."""
     if not settings.SHARED_CACHE:
-        return search_results(params)
-    digest = hashlib.sha256(repr((asdict(params), today())).encode()).hexdigest()
+        return search_results(params, page)
+    named = (asdict(params), today(), page.__module__, page.__qualname__)
+    digest = hashlib.sha256(repr(named).encode()).hexdigest()
     key = f"search:{release.CODE}:{catalog_version or versions.current(versions.CATALOG)}:{digest}"
     found = cache.get(key)
     if found is None:
-        found = search_results(params)
+        found = search_results(params, page)
         cache.set(key, found, timeout=SEARCH_CACHE_TTL)
     return found

@@ -35,6 +35,14 @@ class CompatResult:
         return data
 
 
+def tidy_model_id(raw: str) -> str:
+    """`raw` as people paste it, without surrounding spaces or the trailing slashes a URL
+    brings (`openai/gpt-4o/`); an id that is nothing but a provider keeps its slash."""
+    model_id = (raw or "").strip()
+    bare = model_id.rstrip("/")
+    return bare if "/" in bare else model_id
+
+
 def model_id_error(model_id: str) -> str | None:
     """Why a string is not a well-formed `provider/model` id, or None if it is."""
     if not model_id:
@@ -79,8 +87,9 @@ def catalog_id(model_id: str) -> str | None:
 
 def near_miss(model_id: str) -> str | None:
     """The catalog model a mistyped id most likely means (anthropic/claude-opus-4.5 ->
-    anthropic/claude-opus-4-5): the best search hit for its words."""
-    best = search_catalog(parse_query(model_id.replace("/", " "), limit=1))
+    anthropic/claude-opus-4-5): the search's first hit for the same text, so the check and the
+    search never disagree."""
+    best = search_catalog(parse_query(model_id, limit=1))
     return best[0].model_id if best else None
 
 
@@ -88,7 +97,7 @@ def check_compatibility(raw: str, *, suggest: bool = False) -> CompatResult:
     """Whether an id can be added: a catalog model (any letter case), else one LiteLLM can
     route, with the keys it needs. `suggest` names the catalog model a routable id that isn't
     in the catalog probably means."""
-    model_id = (raw or "").strip()
+    model_id = tidy_model_id(raw)
     error = model_id_error(model_id)
     if error:
         return CompatResult(False, model_id[:MAX_MODEL_ID_LENGTH], error=error)

@@ -5,7 +5,9 @@ matrix page and the management commands all go through this module.
 JSON: {"members": [{"email", "role", "allowed_model_ids"}]}, with null for every platform
 model, [] for none, or a list of ids.
 CSV: the columns `email,role,allowed_model_ids`; `*` for every platform model, an empty cell
-for none, else the ids separated by spaces (a `;` also separates them on import).
+for none, else the ids separated by spaces (a `;` also separates them on import). Import
+reads a spreadsheet's CSV as it is saved: a BOM, CRLF, `;` or tab between columns (told by
+the header), empty rows skipped, and errors name rows as the spreadsheet numbers them.
 
 Import changes model access only: roles are shown for reading, members the file does not
 name keep their access, and the file is refused whole if any row is bad.
@@ -49,7 +51,7 @@ class ImportConflict(Exception):
 
 @dataclass
 class Entry:
-    row: int  # 1-based, not counting a CSV header
+    row: int  # a JSON file's n-th member from 1; a CSV's row as a spreadsheet shows it
     email: str
     role: str
     allowed_model_ids: list[str] | None
@@ -168,21 +170,35 @@ def _ids(value: str | None) -> list[str] | None:
     return [v for v in re.split(r"[\s;]+", value) if v]
 
 
+DELIMITERS = (",", ";", "\t")  # spreadsheets in many locales write `;`
+
+
+def _header(first_line: str) -> tuple[str, list[str]]:
+    """The delimiter whose split of the first line names every column, and the names."""
+    for delimiter in DELIMITERS:
+        names = next(csv.reader([first_line], delimiter=delimiter), [])
+        names = [name.strip() for name in names]
+        if set(COLUMNS) <= set(names):
+            return delimiter, names
+    raise FileError(f"The CSV's first line must name the columns {','.join(COLUMNS)}.")
+
+
 def _parse_csv(text: str) -> list[Entry | dict[str, Any]]:
+    """Rows numbered as a spreadsheet shows them: the header is row 1. Empty rows (`,,`, which
+    spreadsheets write at the end) are skipped but still counted."""
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        if reader.fieldnames is None or not set(COLUMNS) <= {
-            (name or "").strip() for name in reader.fieldnames
-        }:
-            raise FileError(f"The CSV's first line must name the columns {','.join(COLUMNS)}.")
-        reader.fieldnames = [(name or "").strip() for name in reader.fieldnames]
+        delimiter, names = _header(text.split("\n", 1)[0].rstrip("\r"))
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        next(records)
         rows: list[Entry | dict[str, Any]] = []
-        for n, record in enumerate(reader, start=1):
-            if None in record or any(record.get(key) is None for key in COLUMNS):
+        for n, values in enumerate(records, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(names):
                 rows.append({"row": n, "email": "", "error": "Malformed row: wrong column count."})
                 continue
-            raw = record["allowed_model_ids"]
-            allowed = _ids(raw)
+            record = dict(zip(names, values, strict=True))
+            allowed = _ids(record["allowed_model_ids"])
             rows.append(_entry(n, record["email"], record["role"].strip(), allowed))
             if len(rows) > MAX_ROWS:
                 break

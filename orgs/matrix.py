@@ -32,6 +32,7 @@ def members_text(count: int) -> str:
 class Cell:
     model_id: str
     state: str
+    name: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -51,13 +52,14 @@ class Row:
 
 def rows(me: Membership, members: list[Membership], deployed: list[PlatformModel]) -> list[Row]:
     """One row per member; owners' rows and the caller's own can't be changed here."""
-    ids = [m.model_id for m in deployed]
+    names = {m.model_id: m.display_name or m.model_id for m in deployed}
     out = []
     for member in members:
         allowed = member.allowed_model_ids
         listed = set(allowed or [])
         cells = [
-            Cell(i, ALL if allowed is None else LISTED if i in listed else DENIED) for i in ids
+            Cell(i, ALL if allowed is None else LISTED if i in listed else DENIED, name)
+            for i, name in names.items()
         ]
         out.append(Row(member, member.is_owner or member.user_id == me.user_id, cells))
     return out

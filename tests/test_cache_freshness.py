@@ -608,8 +608,8 @@ def test_a_catalog_change_while_a_search_renders_is_not_kept_as_current(member, 
     results must not be cached under the catalog's new version)."""
     search = chat_models.cached_search_results
 
-    def search_then_sync_commits(params, catalog_version=""):
-        found = search(params, catalog_version)
+    def search_then_sync_commits(params, catalog_version="", **kw):
+        found = search(params, catalog_version, **kw)
         monkeypatch.setattr(chat_models, "cached_search_results", search)  # once
         CatalogModel.objects.filter(model_id=OPUS).update(display_name=RENAMED)
         return found

@@ -25,9 +25,11 @@ from accounts import services
 from accounts.forms import ModelIdForm
 from accounts.picker import REASONS, picker_set, platform_access, suggest_replacements, user_byok
 from catalog import versions
+from catalog.grouping import grouped_page
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
 from catalog.platform import deployed_models
 from catalog.providers import get_provider
+from catalog.replacements import retirement_notice
 from catalog.search import (
     DEFAULT_LIMIT,
     SearchParams,
@@ -91,7 +93,7 @@ def _search(params: SearchParams, page: int) -> tuple[str, SearchResult]:
     meanwhile never leaves the older rows' HTML under the newer version."""
     catalog = versions.current(versions.CATALOG)
     page_params = replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    return catalog, cached_search_results(page_params, catalog)
+    return catalog, cached_search_results(page_params, catalog, page=grouped_page)
 
 
 def results_html(
@@ -109,7 +111,13 @@ def results_html(
     kept as a fragment under exactly that (`catalog`: the version `_search` read before the
     results; search, Added ids, flags)."""
     page = _page_number(request.GET)
-    added = sorted({m.model_id for m in results.models}.intersection(enabled))
+    shown = {
+        m.model_id
+        for row in results.models
+        for m in (row, *getattr(row, "other_hosts", ()), getattr(row, "successor", None))
+        if m is not None
+    }
+    added = sorted(shown.intersection(enabled))
     inputs = {
         "catalog": catalog,
         "today": today(),
@@ -286,7 +294,8 @@ def add_model(request: AuthedRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         return _after_change(request, error=exc.messages[0])
-    return _after_change(request, success=f"Added {model_id}.", added=model_id)
+    notice = retirement_notice(model_id)
+    return _after_change(request, success=f"Added {model_id}.{notice}", added=model_id)
 
 
 @require_POST

@@ -15,19 +15,22 @@ ICON = {True: "✓", False: "✗"}
 
 @register.simple_tag
 def matrix_cells(row: Row) -> SafeString:
-    """One `<td>` per model: the state as text and icon; a checkbox unless the row is fixed."""
+    """One `<td>` per model: the state as text and icon; a checkbox unless the row is fixed.
+    Each cell also names its model, shown only on narrow screens where the column headers
+    are hidden (the checkbox's own label names it for screen readers at every width)."""
     email, user_id = escape(row.member.user.email), row.member.user_id
     cells = []
     for cell in row.cells:
         model_id = escape(cell.model_id)
+        name = f'<span class="cell-model">{escape(cell.name)}</span>'
         if row.readonly:
-            inner = f'<span aria-hidden="true">{ICON[cell.allowed]}</span> {cell.text}'
+            inner = f'{name}<span aria-hidden="true">{ICON[cell.allowed]}</span> {cell.text}'
         else:
             checked = " checked" if cell.allowed else ""
             inner = (
                 f'<label><input type="checkbox" name="cell" value="{user_id} {model_id}" '
                 f'form="matrix-cells" aria-label="{model_id} for {email}"{checked}> '
-                f"{cell.text}</label>"
+                f"{name}{cell.text}</label>"
             )
         cells.append(f'<td class="cell cell-{cell.state}">{inner}</td>')
     return mark_safe("".join(cells))  # noqa: S308 - every value above is escaped

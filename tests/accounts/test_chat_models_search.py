@@ -63,9 +63,9 @@ def test_a_bad_token_explains_itself_on_the_page(browser):
     [
         # Only the search: the session, the person, their memberships and list are kept.
         ("", 0),  # featured models: cached with the catalog's version on first sight
-        ("sonnet", 2),  # a full page and its count
-        ("sonnet provider:anthropic", 1),
-        ("sonet", 4),  # nothing, the spelling candidates, the corrected page and its count
+        ("sonnet", 3),  # a full page, the other hosts of its models and the count
+        ("sonnet provider:anthropic", 2),
+        ("sonet", 5),  # nothing, the spelling candidates, the corrected page, hosts, count
     ],
 )
 def test_search_query_count_is_constant(browser, django_assert_num_queries, query, queries):

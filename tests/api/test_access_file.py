@@ -226,7 +226,8 @@ def test_unreadable_files_are_422(people, body, kind):
 def test_bad_csv_row_is_named(people, platform_models):
     csv = "email,role,allowed_model_ids\nmember@example.com,contributor,*,extra\n"
     body = assert_envelope(post_file(ApiClient(people), csv, "text/csv"), 422)
-    assert body["errors"][0]["row"] == 1 and "Malformed" in body["errors"][0]["error"]
+    # Numbered as a spreadsheet shows it: the header is row 1.
+    assert body["errors"][0]["row"] == 2 and "Malformed" in body["errors"][0]["error"]
 
 
 def test_export_queries_are_constant(people, org, django_assert_num_queries):

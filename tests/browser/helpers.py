@@ -58,6 +58,12 @@ def force_login(page, base_url: str, email: str) -> None:
     )
 
 
+def settled(page) -> None:
+    """Wait until the page has loaded and htmx has no request in flight (no `.htmx-request`)."""
+    page.wait_for_load_state()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

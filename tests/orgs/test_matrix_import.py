@@ -123,7 +123,7 @@ def test_import_command_fails_on_bad_rows(owner, contributor, platform_models, t
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 bad rows"):
         call_command("import_model_access", "acme", str(path), stderr=err)
-    assert "row 1 owner@example.com: Owners always" in err.getvalue()
+    assert "row 2 owner@example.com: Owners always" in err.getvalue()  # the header is row 1
 
 
 def test_import_command_without_actor_records_none(owner, contributor, platform_models, tmp_path):

@@ -1,0 +1,106 @@
+"""One model, one row: the Chat Models page's search shows each model once, from its maker
+where the catalog has it, with the other hosts that serve the same model beside it (each
+still addable: the id is what a picker stores). The JSON API keeps one row per id.
+
+Rows are the same model when their tails match (`tail_norm`: the id without provider,
+gateway vendor, region or version suffixes, normalised), so `anthropic/claude-sonnet-4-6`,
+`bedrock/eu.anthropic.claude-sonnet-4-6` and `openrouter/anthropic/claude-sonnet-4.6` are one.
+A model ranks where its best-ranked row does; the row shown is the maker's (current before
+retired), else the best-ranked host's. A retired row shown carries its successor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db.models.functions import Length
+
+from catalog.models import CatalogModel, Lifecycle
+from catalog.replacements import replacements
+from catalog.search import (
+    COUNT_CAP,
+    MAX_LIMIT,
+    STATIC_ORDER,
+    SearchParams,
+    SearchResult,
+    filtered,
+    matching_count,
+    search_catalog,
+    today,
+)
+
+
+def _key(model: CatalogModel) -> str:
+    return model.tail_norm or model.model_id
+
+
+def _retired(model: CatalogModel) -> bool:
+    return model.lifecycle(today()) == Lifecycle.RETIRED
+
+
+def grouped_page(params: SearchParams) -> SearchResult:
+    """One page of models (`params.offset` and `limit` count models, not rows), each with
+    `other_hosts` and `successor` set. Reads the ranked rows a hundred at a time until the
+    page is full (at most COUNT_CAP rows), then the page's hosts and successors: 2 to 7
+    queries, and the count when the page is full."""
+    limit = max(1, min(params.limit, MAX_LIMIT))
+    wanted = params.offset + limit + 1  # one more tells whether there is a next page
+    groups: dict[str, list[CatalogModel]] = {}
+    start, read_all = 0, False
+    while start < COUNT_CAP:
+        batch = search_catalog(replace(params, offset=start, limit=MAX_LIMIT))
+        for model in batch:
+            groups.setdefault(_key(model), []).append(model)
+        read_all = len(batch) < MAX_LIMIT
+        if read_all or len(groups) >= wanted:
+            break
+        start += MAX_LIMIT
+    keys = list(groups)[params.offset : params.offset + limit]
+    models = _shown(params, keys, groups)
+    total = len(groups) if read_all else matching_count(params, distinct="tail_norm")
+    return SearchResult(
+        models=models,
+        total=min(total, COUNT_CAP),
+        total_is_capped=total > COUNT_CAP,
+        offset=params.offset,
+        limit=limit,
+    )
+
+
+def _shown(
+    params: SearchParams, keys: list[str], groups: dict[str, list[CatalogModel]]
+) -> list[CatalogModel]:
+    if not keys:
+        return []
+    every: dict[str, list[CatalogModel]] = {}
+    rows = (
+        filtered(params)
+        .filter(tail_norm__in=keys)
+        .annotate(id_length=Length("model_id"))
+        .defer("search_text")
+        .order_by(*STATIC_ORDER)
+    )
+    for row in rows:
+        every.setdefault(row.tail_norm, []).append(row)
+    shown = []
+    for key in keys:
+        rows_of = every.get(key) or groups[key]
+        # Stable: the catalog's order among makers' rows and among hosts'.
+        ordered = sorted(rows_of, key=lambda m: (m.provider_tier, _retired(m)))
+        model = ordered[0]
+        # Set on the row for the page's template (and kept with it in the search cache).
+        model.other_hosts, model.successor = ordered[1:], None
+        shown.append(model)
+    _add_successors([m for m in shown if _retired(m)])
+    return shown
+
+
+def _add_successors(retired: list[CatalogModel]) -> None:
+    if not retired:
+        return
+    suggested = replacements([m.model_id for m in retired], today=today())
+    rows = CatalogModel.objects.defer("search_text").in_bulk(
+        list(set(suggested.values())), field_name="model_id"
+    )
+    for model in retired:
+        model.successor = rows.get(suggested.get(model.model_id, ""))
