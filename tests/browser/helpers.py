@@ -32,6 +32,7 @@ HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
 def settled(page) -> None:
     """Wait until htmx is idle: no request in flight, nothing being swapped or settled. Call it
     after an action whose swap moves focus, before the next key press depends on where it is."""
+    page.wait_for_load_state()
     page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
 
 
@@ -56,12 +57,6 @@ def force_login(page, base_url: str, email: str) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
     )
-
-
-def settled(page) -> None:
-    """Wait until the page has loaded and htmx has no request in flight (no `.htmx-request`)."""
-    page.wait_for_load_state()
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def screenshot(page, name: str) -> None:
