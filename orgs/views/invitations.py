@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orgs import invitations
 from orgs.access import SESSION_KEY, get_owner_membership
-from orgs.models import ModelAccessEvent
+from orgs.forms import ResendForm, first_error
+from orgs.models import Invitation, ModelAccessEvent
 from orgs.views.rows import members_url
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
@@ -76,4 +77,28 @@ def revoke(request: AuthedRequest, slug: str, invitation_id: int) -> HttpRespons
         org=me.org, invitation_id=invitation_id, actor=request.user, via=WEB
     )
     success = f"Revoked the invitation to {invitation.email}."
+    return fragment_or_redirect(request, None, members_url(me), success=success)
+
+
+@require_POST
+def resend(request: AuthedRequest, slug: str, invitation_id: int) -> HttpResponse:
+    """Send a pending invitation again, with the role chosen beside it."""
+    me = get_owner_membership(request, slug)
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        return fragment_or_redirect(request, None, members_url(me), error=first_error(form))
+    invitation, was = invitations.resend(
+        org=me.org,
+        invitation_id=invitation_id,
+        role=form.cleaned_data["role"],
+        actor=request.user,
+        via=WEB,
+        link=request.build_absolute_uri(reverse(LIST_URL)),
+    )
+    success = f"Sent the invitation to {invitation.email} again."
+    if was:
+        success = (
+            f"Changed the invitation to {invitation.email} from {Invitation(role=was).role_phrase}"
+            f" to {invitation.role_phrase} and sent it again."
+        )
     return fragment_or_redirect(request, None, members_url(me), success=success)
