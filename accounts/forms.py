@@ -28,14 +28,25 @@ class SecretValueForm(forms.Form):
         return clean_secret_value(self.cleaned_data["value"])
 
 
+# Said beside the field and in the browser's own message for the pattern ("Please match the
+# requested format: …"), so a refused name is explained before the server sees it.
+SECRET_NAME_RULE = (
+    "An environment variable name: letters, digits and underscores, not starting with a "
+    "digit (e.g. ANTHROPIC_API_KEY). Saved in upper case."
+)
+
+
 class SecretForm(SecretValueForm):
     name = forms.CharField(
         max_length=MAX_SECRET_NAME,
+        help_text=SECRET_NAME_RULE,
         widget=forms.TextInput(
             attrs={
                 "placeholder": "ANTHROPIC_API_KEY",
                 "autocomplete": "off",
                 "pattern": ENV_VAR_NAME_PATTERN,
+                "title": SECRET_NAME_RULE,
+                "data-pattern-message": SECRET_NAME_RULE,
             }
         ),
         error_messages={"required": "Enter a name."},
