@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import asdict, replace
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -153,7 +153,7 @@ def _search_params(request: AuthedRequest) -> SearchParams:
     )
 
 
-def locked_rows(membership: Membership | None) -> list[dict[str, object]]:
+def locked_rows(membership: Membership | None) -> list[dict[str, Any]]:
     """A restricted member's platform models they can't use, each with why and their newest
     request for it (two queries; none for everyone else)."""
     if membership is None or not membership.is_restricted:
@@ -178,9 +178,12 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     params = _search_params(request)
     catalog, results = _search(params, _page_number(request.GET))
     provider = request.GET.get("provider", "")
+    locked = locked_rows(membership)
     return {
         "picker": picker,
-        "locked": locked_rows(membership),
+        "locked": locked,
+        # The restricted banner points at Request access when some row offers it.
+        "requestable": any(item["row"].reason != "not_deployed" for item in locked),
         "why_allowed": why_allowed(membership),
         "byok": suggest_replacements(picker.byok),
         "params": params,
