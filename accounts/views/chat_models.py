@@ -298,7 +298,12 @@ def add_model(request: AuthedRequest) -> HttpResponse:
     except ValidationError as exc:
         return _after_change(request, error=exc.messages[0])
     notice = retirement_notice(model_id)
-    return _after_change(request, success=f"Added {model_id}.{notice}", added=model_id)
+    # Without JavaScript, back to the result it was added from, now marked Added; a retired
+    # model's notice is read at the top, where the message is.
+    anchor = "" if notice else f"act-{dom_id(model_id)}"
+    return _after_change(
+        request, success=f"Added {model_id}.{notice}", added=model_id, anchor=anchor
+    )
 
 
 @require_POST
