@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from accounts.models import ENV_VAR_NAME_PATTERN, MAX_SECRET_NAME
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.models import ENV_VAR_NAME_PATTERN, MAX_SECRET_NAME, User
 from accounts.services import MAX_SECRET_VALUE, clean_secret_name, clean_secret_value
 
 
@@ -59,6 +62,34 @@ class SecretForm(SecretValueForm):
 
 
 class ApiKeyForm(forms.Form):
+    """A new key's name, which none of the person's active keys has already (any case): the
+    list tells keys apart by name."""
+
     name = forms.CharField(
         max_length=100, strip=True, error_messages={"required": "Name the key, e.g. “laptop”."}
     )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if self.user.api_keys.filter(revoked_at__isnull=True, name__iexact=name).exists():
+            raise forms.ValidationError(
+                f"You already have a key named “{name}”. Choose another name, or revoke that "
+                "key first.",
+                code="duplicate",
+            )
+        return name
+
+
+class LoginForm(AuthenticationForm):
+    # Django's own says both fields "may be case-sensitive"; the email is not.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password don't match an account. Check the password (it is "
+            "case-sensitive; the email is not) and try again."
+        ),
+    }

@@ -218,6 +218,7 @@ REASONS = {
     "no_platform_access": "Your org gives you no platform models.",
     "not_deployed": "On your list, but no longer deployed.",
 }
+LISTED_MANY = "On your list: your org's owners gave you these models."
 
 
 @dataclass

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "django_htmx.templatetags.django_htmx",
                 "settings_app.fragment_tags",
+                "settings_app.time_tags",
             ],
             "loaders": [
                 (

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 from django.views.generic import RedirectView
 
+from accounts.forms import LoginForm
 from settings_app.api import api
 from settings_app.views import healthz
 
@@ -20,7 +21,9 @@ urlpatterns = [
         "accounts/login/",
         # The login view redirects a logged-in visitor before it checks the method.
         require_http_methods(["GET", "HEAD", "POST"])(
-            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=LoginForm
+            )
         ),
         name="login",
     ),

@@ -23,7 +23,14 @@ from django_htmx.http import push_url
 
 from accounts import services
 from accounts.forms import ModelIdForm
-from accounts.picker import REASONS, picker_set, platform_access, suggest_replacements, user_byok
+from accounts.picker import (
+    LISTED_MANY,
+    REASONS,
+    picker_set,
+    platform_access,
+    suggest_replacements,
+    user_byok,
+)
 from catalog import versions
 from catalog.grouping import grouped_page
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
@@ -163,13 +170,15 @@ def locked_rows(membership: Membership | None) -> list[dict[str, Any]]:
     return [{"row": r, "asked": asked.get(r.id)} for r in rows if not r.allowed]
 
 
-def why_allowed(membership: Membership | None) -> str:
-    """Why the listed platform models are there: the same for every one of them."""
+def why_allowed(membership: Membership | None, shown: int) -> str:
+    """Why the `shown` platform models are there: the same for every one of them."""
     if membership is None:
         return ""
     if membership.is_owner:
         return REASONS["owner"]
-    return REASONS["unrestricted" if membership.allowed_model_ids is None else "listed"]
+    if membership.allowed_model_ids is None:
+        return REASONS["unrestricted"]
+    return REASONS["listed"] if shown == 1 else LISTED_MANY
 
 
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
@@ -184,7 +193,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "locked": locked,
         # The restricted banner points at Request access when some row offers it.
         "requestable": any(item["row"].reason != "not_deployed" for item in locked),
-        "why_allowed": why_allowed(membership),
+        "why_allowed": why_allowed(membership, len(picker.platform)),
         "byok": suggest_replacements(picker.byok),
         "params": params,
         "results": results,

@@ -8,13 +8,14 @@ from typing import NamedTuple
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import date, timesince_filter
+from django.template.defaultfilters import date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import get_current_timezone_name, is_aware, localtime
 from django.utils.translation import get_language
 
 from orgs.gateway import MARK_KEPT_FOR, last_asked
+from settings_app.time_tags import ago_text
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ class ShownTime(NamedTuple):
 def shown_time(moment: datetime) -> ShownTime:
     """What `{% ago %}` shows, as plain strings: rows rendered from plain inputs carry these."""
     exact, title = _exact(moment, get_current_timezone_name(), get_language())
-    return ShownTime(exact, title, f"{timesince_filter(moment)} ago")
+    return ShownTime(exact, title, ago_text(moment))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -53,8 +53,10 @@ def test_add_opus_save_its_key_remove_and_reset(demo, page):
     page.get_by_role("button", name="Add anthropic/claude-sonnet-4-5", exact=True).click()
     expect(page.locator("#byok .badge").first).to_have_text("2")
     page.locator("#byok summary", has_text="Reset to defaults").click()
-    expect(page.get_by_text("Remove all 2 of your models?")).to_be_visible()
-    page.get_by_role("button", name="Yes, reset to defaults").click()
+    expect(
+        page.get_by_text("Resetting removes all 2 of your models from your picker")
+    ).to_be_visible()
+    page.get_by_role("button", name="Yes, remove all 2 of my models").click()
     expect(page.locator("#byok").get_by_text("No models of your own yet")).to_be_visible()
 
 

@@ -44,7 +44,7 @@ def test_add_remove_and_reset_put_focus_on_what_changed(demo, page):
     page.get_by_role("button", name=f"Add {OPUS}", exact=True).click()
     expect(page.locator("#byok .badge").first).to_have_text("2")
     page.locator("#byok summary", has_text="Reset to defaults").click()
-    page.get_by_role("button", name="Yes, reset to defaults").click()
+    page.get_by_role("button", name="Yes, remove all 2 of my models").click()
     expect(message).to_have_text("Reset to defaults: removed 2 models.")
     expect(message).to_be_focused()
     # Both results offer Add again without a reload.
