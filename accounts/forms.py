@@ -89,7 +89,6 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": (
-            "That email and password don't match an account. Check the password (it is "
-            "case-sensitive; the email is not) and try again."
+            "Enter a correct email and password. The password is case-sensitive; the email is not."
         ),
     }
