@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE ?= settings_app.settings
 
-.PHONY: run setup test lint format install install-dev bench clean gateway gateway-venv
+.PHONY: run setup demo-reset test lint format install install-dev bench clean gateway gateway-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ setup: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py sync_catalog
 	$(BIN)/python manage.py seed_demo
+
+# Start again from fresh demo data: empty every table of the database (DATABASE_URL's, else
+# db.sqlite3) and the cache, then load the catalog and demo data as `make run` does.
+demo-reset: install .env
+	$(BIN)/python manage.py flush --no-input
+	$(BIN)/python manage.py shell -c "from django.core.cache import cache; cache.clear()"
+	$(MAKE) setup
 
 run: setup
 	@echo ""
