@@ -8,9 +8,15 @@ from django.views.generic import RedirectView
 
 from accounts.forms import LoginForm
 from settings_app.api import api
-from settings_app.views import healthz
+from settings_app.views import favicon, healthz
+
+# The admin says whose it is: its title, header and front page.
+admin.site.site_header = "Dreadnode · staff admin"
+admin.site.site_title = "Dreadnode admin"
+admin.site.index_title = "Users, organizations, models and syncs"
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path(
         "",
         RedirectView.as_view(url="/settings/", permanent=False, http_method_names=["get", "head"]),

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 from typing import NamedTuple
 
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import date
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name, is_aware, localtime
 from django.utils.translation import get_language
 
@@ -59,3 +60,12 @@ def gateway_note(org_id: int) -> dict[str, object]:
         "ttl": settings.GATEWAY_ACCESS_TTL,
         "kept_days": MARK_KEPT_FOR // 86400,
     }
+
+
+@register.filter
+def unbroken_ids(text: str) -> SafeString:
+    """The text with each model id in it kept whole (`.id-whole` doesn't wrap): a line breaks
+    between ids, never inside one ("dn/claude-opus-4-" / "6")."""
+    return mark_safe(  # noqa: S308 - escaped first; the pattern adds only the span
+        re.sub(r"([^\s,()]+/[^\s,()]+)", r'<span class="id-whole">\1</span>', escape(text))
+    )
