@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE ?= settings_app.settings
 
-.PHONY: run setup demo-reset test lint format install install-dev bench clean gateway gateway-venv
+.PHONY: run setup test lint format install install-dev bench clean gateway gateway-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ setup: install .env
 
 # Start again from fresh demo data: empty every table of the database (DATABASE_URL's, else
 # db.sqlite3) and the cache, then load the catalog and demo data as `make run` does.
+.PHONY: demo-reset
 demo-reset: install .env
 	$(BIN)/python manage.py flush --no-input
 	$(BIN)/python manage.py shell -c "from django.core.cache import cache; cache.clear()"
