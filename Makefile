@@ -8,6 +8,10 @@ PORT ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE ?= settings_app.settings
 
+# Independent prerequisites build side by side (the app's and the gateway's virtualenvs,
+# axe-core from npm), so a first `make test` waits for the slowest of them, not their sum.
+MAKEFLAGS += --jobs=2
+
 .PHONY: run setup test lint format install install-dev bench clean gateway gateway-venv
 
 $(BIN)/python:

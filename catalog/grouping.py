@@ -58,13 +58,7 @@ def grouped_page(params: SearchParams) -> SearchResult:
     keys = list(groups)[params.offset : params.offset + limit]
     models = _shown(params, keys, groups)
     total = len(groups) if read_all else matching_count(params, distinct="tail_norm")
-    return SearchResult(
-        models=models,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
-        offset=params.offset,
-        limit=limit,
-    )
+    return SearchResult.counted(models, total, params.offset, limit)
 
 
 def _shown(

@@ -420,6 +420,13 @@ class SearchResult:
     limit: int = DEFAULT_LIMIT
     corrected_text: str = ""  # the corrected free text when the query as typed found nothing
 
+    @classmethod
+    def counted(
+        cls, models: list[CatalogModel], total: int, offset: int, limit: int
+    ) -> SearchResult:
+        """A page whose `total` is cut at COUNT_CAP, saying so."""
+        return cls(models, min(total, COUNT_CAP), total > COUNT_CAP, offset, limit)
+
     @property
     def first(self) -> int:
         return self.offset + 1 if self.models else 0
@@ -456,13 +463,7 @@ def _page(params: SearchParams) -> SearchResult:
     # A short page (or an empty first page) already tells the total; only a full page counts.
     known = bool(models) and len(models) < limit or not models and not params.offset
     total = params.offset + len(models) if known else matching_count(params)
-    return SearchResult(
-        models=models,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
-        offset=params.offset,
-        limit=limit,
-    )
+    return SearchResult.counted(models, total, params.offset, limit)
 
 
 def search_results(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from catalog.search import parse_query, search_catalog
+from catalog.grouping import grouped_page
+from catalog.search import parse_query
 from tests.browser.helpers import login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -16,7 +17,7 @@ def test_add_opus_save_its_key_remove_and_reset(demo, page):
     login(page, demo.url, "member@example.com")
     page.fill("#q", "opus 4.5")
     page.wait_for_url("**/settings/chat-models/?q=opus+4.5*")  # the search lives in the URL
-    found = len(search_catalog(parse_query("opus 4.5")))
+    found = grouped_page(parse_query("opus 4.5")).total  # models, not rows: one per model
     expect(page.locator("#results-status")).to_have_text(f"{found} results")
     page.get_by_role("button", name=f"Add {OPUS}", exact=True).click()
 

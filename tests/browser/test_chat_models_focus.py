@@ -3,10 +3,13 @@ results that follow the list (Add, Remove, Reset, the compatibility check, Show 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from playwright.sync_api import expect
 
-from catalog.search import parse_query, search_queryset
+from catalog.grouping import grouped_page
+from catalog.search import parse_query
 from tests.browser.helpers import login, settled
 
 pytestmark = pytest.mark.browser
@@ -87,7 +90,7 @@ def test_the_check_says_in_catalog_and_offers_the_near_miss_first(demo, page):
 
 
 def test_show_more_appends_the_next_rows_focuses_the_first_and_counts_them(demo, page):
-    total = search_queryset(parse_query("claude")).count()
+    total = grouped_page(parse_query("claude")).total  # models, not rows: one per model
     login(page, demo.url, "member@example.com")
     search(page, "claude")
     status = page.locator("#results-status")
@@ -108,12 +111,12 @@ def test_show_more_appends_the_next_rows_focuses_the_first_and_counts_them(demo,
 
 def test_show_more_without_javascript_is_a_next_page(demo, no_js_page):
     page = no_js_page
-    expected = [m.model_id for m in search_queryset(parse_query("claude"))[20:40]]
+    expected = [m.model_id for m in grouped_page(replace(parse_query("claude"), offset=20)).models]
     login(page, demo.url, "member@example.com")
     page.goto(f"{demo.url}/settings/chat-models/?q=claude")
     page.get_by_role("link", name="Show more").click()
     page.wait_for_url("**/settings/chat-models/?q=claude&page=2")
-    expect(page.locator("#result-rows .model-id")).to_have_text(expected)
+    expect(page.locator("#result-rows tr > td > .model-id")).to_have_text(expected)
     expect(page.locator("#results-status")).to_contain_text("showing 21–40")
     page.get_by_role("link", name="First results").click()
     page.wait_for_url("**/settings/chat-models/?q=claude")
