@@ -115,8 +115,9 @@ def test_show_more_without_javascript_is_a_next_page(demo, no_js_page):
     login(page, demo.url, "member@example.com")
     page.goto(f"{demo.url}/settings/chat-models/?q=claude")
     page.get_by_role("link", name="Show more").click()
-    page.wait_for_url("**/settings/chat-models/?q=claude&page=2")
+    page.wait_for_url("**/settings/chat-models/?q=claude&page=2#results-status")
+    expect(page.locator("#results-status")).to_be_in_viewport()  # on the results, not the top
     expect(page.locator("#result-rows tr > td > .model-id")).to_have_text(expected)
     expect(page.locator("#results-status")).to_contain_text("showing 21–40")
     page.get_by_role("link", name="First results").click()
-    page.wait_for_url("**/settings/chat-models/?q=claude")
+    page.wait_for_url("**/settings/chat-models/?q=claude#results-status")
