@@ -68,3 +68,15 @@ def test_the_new_key_banner_has_room_and_no_favicon_404(demo, page):
     shoot(page, "api-keys-new-key")
     assert page.goto(f"{demo.url}/favicon.ico").ok
     assert missing == []
+
+
+def test_the_matrix_for_label_sits_on_the_line_of_its_choices(demo, page):
+    force_login(page, demo.url, "owner@example.com")
+    page.goto(f"{demo.url}/orgs/acme/access/")
+    shoot(page, "access-matrix-bulk")
+    legend = _box(page.locator(".matrix-scope legend"))
+    first = _box(page.get_by_label("the members ticked below"))
+    assert abs((legend["y"] + legend["height"] / 2) - (first["y"] + first["height"] / 2)) < 6
+    assert legend["x"] < first["x"]  # before it on its line, not above it
+    second = _box(page.get_by_label("everyone in Acme Corp (4)"))
+    assert second["x"] > legend["x"] + legend["width"]  # a wrapped choice stays beside "For"
