@@ -14,6 +14,9 @@ from settings_app.views import favicon, healthz
 admin.site.site_header = "Dreadnode · staff admin"
 admin.site.site_title = "Dreadnode admin"
 admin.site.index_title = "Users, organizations, models and syncs"
+# The list pages need the width: at 1280 px the nav sidebar pushed their last columns out of view
+# (the breadcrumbs and the index still lead everywhere).
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("favicon.ico", favicon),

@@ -80,3 +80,15 @@ def test_the_matrix_for_label_sits_on_the_line_of_its_choices(demo, page):
     assert legend["x"] < first["x"]  # before it on its line, not above it
     second = _box(page.get_by_label("everyone in Acme Corp (4)"))
     assert second["x"] > legend["x"] + legend["width"]  # a wrapped choice stays beside "For"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/catalog/platformmodel/", "/admin/catalog/catalogmodel/", "/admin/orgs/membership/"],
+)
+def test_admin_lists_fit_at_1280(demo, page, path):
+    force_login(page, demo.url, "admin@example.com")
+    page.goto(demo.url + path)
+    table = _box(page.locator("#result_list"))
+    assert table["x"] + table["width"] <= 1280
+    expect(page.locator("#site-name")).to_contain_text("Dreadnode")
