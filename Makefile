@@ -52,6 +52,14 @@ setup: install .env
 	$(BIN)/python manage.py sync_catalog
 	$(BIN)/python manage.py seed_demo
 
+# Start again from fresh demo data: empty every table of the database (DATABASE_URL's, else
+# db.sqlite3) and the cache, then load the catalog and demo data as `make run` does.
+.PHONY: demo-reset
+demo-reset: install .env
+	$(BIN)/python manage.py flush --no-input
+	$(BIN)/python manage.py shell -c "from django.core.cache import cache; cache.clear()"
+	$(MAKE) setup
+
 run: setup
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and log in as one of (password: demo-password):"

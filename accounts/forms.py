@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from accounts.models import ENV_VAR_NAME_PATTERN, MAX_SECRET_NAME
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.models import ENV_VAR_NAME_PATTERN, MAX_SECRET_NAME, User
 from accounts.services import MAX_SECRET_VALUE, clean_secret_name, clean_secret_value
 
 
@@ -28,14 +31,25 @@ class SecretValueForm(forms.Form):
         return clean_secret_value(self.cleaned_data["value"])
 
 
+# Said beside the field and in the browser's own message for the pattern ("Please match the
+# requested format: …"), so a refused name is explained before the server sees it.
+SECRET_NAME_RULE = (
+    "An environment variable name: letters, digits and underscores, not starting with a "
+    "digit (e.g. ANTHROPIC_API_KEY). Saved in upper case."
+)
+
+
 class SecretForm(SecretValueForm):
     name = forms.CharField(
         max_length=MAX_SECRET_NAME,
+        help_text=SECRET_NAME_RULE,
         widget=forms.TextInput(
             attrs={
                 "placeholder": "ANTHROPIC_API_KEY",
                 "autocomplete": "off",
                 "pattern": ENV_VAR_NAME_PATTERN,
+                "title": SECRET_NAME_RULE,
+                "data-pattern-message": SECRET_NAME_RULE,
             }
         ),
         error_messages={"required": "Enter a name."},
@@ -48,6 +62,33 @@ class SecretForm(SecretValueForm):
 
 
 class ApiKeyForm(forms.Form):
+    """A new key's name, which none of the person's active keys has already (any case): the
+    list tells keys apart by name."""
+
     name = forms.CharField(
         max_length=100, strip=True, error_messages={"required": "Name the key, e.g. “laptop”."}
     )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if self.user.api_keys.filter(revoked_at__isnull=True, name__iexact=name).exists():
+            raise forms.ValidationError(
+                f"You already have a key named “{name}”. Choose another name, or revoke that "
+                "key first.",
+                code="duplicate",
+            )
+        return name
+
+
+class LoginForm(AuthenticationForm):
+    # Django's own says both fields "may be case-sensitive"; the email is not.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Enter a correct email and password. The password is case-sensitive; the email is not."
+        ),
+    }

@@ -74,6 +74,10 @@ class User(VersionedRows, AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The org last chosen in the switcher (its slug), so the next session starts there; read
+    # against their memberships, so a stale one is ignored. A slug, not a key: accounts
+    # doesn't know orgs.
+    last_org = models.SlugField(max_length=50, blank=True, default="", editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -24,7 +24,7 @@ from catalog.models import (
 from catalog.names import display_name
 from catalog.platform import PlatformStatus, platform_snapshot
 from catalog.providers import PLATFORM_PROVIDER_LABEL, KeyRequirement, get_provider, provider_of
-from catalog.replacements import replacements
+from catalog.replacements import successors
 from settings_app.db import JoinedNames
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class PickerModel:
     in_catalog: bool = True
     specs: ModelSpecs | None = None
     # For a retiring or retired BYOK model: the current model suggested in its place.
-    replacement: str | None = None
+    replacement: CatalogModel | None = None
 
     @property
     def has_required_keys(self) -> bool:
@@ -191,7 +191,7 @@ def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
     and only when some entry is retiring."""
     ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
     if ending:
-        suggested = replacements(ending, exclude=[e.id for e in entries])
+        suggested = successors(ending, exclude=[e.id for e in entries])
         for entry in entries:
             entry.replacement = suggested.get(entry.id)
     return entries
@@ -218,6 +218,7 @@ REASONS = {
     "no_platform_access": "Your org gives you no platform models.",
     "not_deployed": "On your list, but no longer deployed.",
 }
+LISTED_MANY = "On your list: your org's owners gave you these models."
 
 
 @dataclass

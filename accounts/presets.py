@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from catalog.providers import PROVIDERS, get_provider
+from catalog.providers import PROVIDERS, get_provider, required_keys
 
 PresetProvider = Literal[
     "anthropic",
@@ -44,22 +44,60 @@ def preset_env_var(provider: PresetProvider) -> str:
 
 
 @dataclass(frozen=True)
+class KeyUse:
+    """Per variable name, which of the user's enabled models it serves (`used`: saved and
+    counted on; `relied`: saved and the only key those models have) and which still need it
+    (`missing`). A provider that takes any one of several names (Gemini: GEMINI_API_KEY or
+    GOOGLE_API_KEY) needs none once one is saved, else its first."""
+
+    used: dict[str, list[str]]
+    relied: dict[str, list[str]]
+    missing: dict[str, list[str]]
+
+
+def key_use(model_ids: list[str], saved: set[str]) -> KeyUse:
+    use = KeyUse({}, {}, {})
+    for model_id in model_ids:
+        keys = required_keys(model_id)
+        have = [name for name in keys.names if name in saved]
+        if keys.any:
+            lacking = [] if have else list(keys.names[:1])
+            sole = have if len(have) == 1 else []
+        else:
+            lacking, sole = [n for n in keys.names if n not in saved], have
+        for names, into in ((have, use.used), (sole, use.relied), (lacking, use.missing)):
+            for name in names:
+                into.setdefault(name, []).append(model_id)
+    return use
+
+
+@dataclass(frozen=True)
 class PagePreset:
     label: str
     env_var_name: str
     configured: bool
-    needed_by: int  # how many of the user's enabled models need this variable
+    needed_by: int  # how many of the user's enabled models still need this variable
+    used_by: int  # how many of them it serves, once saved
+    # The names that would do instead (any one of Gemini's two), to say so beside it.
+    instead: tuple[str, ...] = ()
 
 
 def _providers_needing(name: str) -> list[str]:
     return [p.label for p in PROVIDERS.values() if name in p.keys.names]
 
 
-def page_presets(saved: set[str], needs: dict[str, list[str]], asked: str = "") -> list[PagePreset]:
-    """The Secrets page's suggestions, one per variable: those the enabled models need first
-    (most-needed first), every variable of a provider asked for by one of its names (Azure
-    needs three), then the common providers' keys."""
-    names = sorted(needs, key=lambda name: (-len(needs[name]), name))
+def _alternatives(name: str) -> tuple[str, ...]:
+    for provider in PROVIDERS.values():
+        if provider.keys.any and name in provider.keys.names:
+            return tuple(n for n in provider.keys.names if n != name)
+    return ()
+
+
+def page_presets(saved: set[str], use: KeyUse, asked: str = "") -> list[PagePreset]:
+    """The Secrets page's suggestions, one per variable: those the enabled models still need
+    first (most-needed first), every variable of a provider asked for by one of its names
+    (Azure needs three), then the common providers' keys."""
+    names = sorted(use.missing, key=lambda name: (-len(use.missing[name]), name))
     for provider in PROVIDERS.values():
         if asked in provider.keys.names:
             names += provider.keys.names
@@ -67,5 +105,15 @@ def page_presets(saved: set[str], needs: dict[str, list[str]], asked: str = "") 
     rows = []
     for name in dict.fromkeys(names):
         label = " / ".join(_providers_needing(name)[:2]) or name
-        rows.append(PagePreset(label, name, name in saved, len(needs.get(name, []))))
+        needed = len(use.missing.get(name, []))
+        rows.append(
+            PagePreset(
+                label,
+                name,
+                name in saved,
+                needed,
+                len(use.used.get(name, [])),
+                _alternatives(name) if needed else (),
+            )
+        )
     return rows

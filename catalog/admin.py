@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from catalog.models import CatalogModel, PlatformModel, SyncRun
+from catalog.models import CatalogModel, PlatformModel, PlatformModelEvent, SyncRun
+from catalog.platform_events import change_of, record
 
 
 class RowLabelledForm(forms.ModelForm):
@@ -69,10 +70,53 @@ class PlatformModelAdmin(LabelledListEditableAdmin):
     search_fields = ["model_id", "display_name", "litellm_model"]
     list_editable = ["position", "is_active"]
 
+    # Every deployment change made here is recorded with who made it (the audit log's
+    # platform section), in the admin's own transaction.
+
     def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        was_active = (
+            PlatformModel.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first()
+            if change
+            else None
+        )
         if not change:
-            obj.first_seen_at = obj.first_seen_at or timezone.now()
+            obj.first_seen_at = obj.first_seen_at or now
+        kind = change_of(was_active, obj.is_active)
+        if kind == PlatformModelEvent.Kind.REMOVED:
+            obj.retired_at = now
+        elif kind == PlatformModelEvent.Kind.REACTIVATED:
+            obj.retired_at = None
         super().save_model(request, obj, form, change)
+        record([(obj, kind)], via=PlatformModelEvent.Via.ADMIN, actor=request.user, at=now)
+
+    def delete_model(self, request, obj):
+        self._record_removed(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_removed(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _record_removed(self, request, models):
+        removed = [(m, PlatformModelEvent.Kind.REMOVED) for m in models if m.is_active]
+        record(removed, via=PlatformModelEvent.Via.ADMIN, actor=request.user)
+
+
+@admin.register(PlatformModelEvent)
+class PlatformModelEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "model_id", "kind", "via", "actor"]
+    list_filter = ["kind", "via"]
+    search_fields = ["model_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(SyncRun)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
@@ -239,6 +240,40 @@ class PlatformModel(ModelSpecs, Versioned):
     @property
     def new(self) -> bool:
         return self.is_new()
+
+
+class PlatformModelEvent(models.Model):
+    """One change in what the platform deploys, with when and by what: the audit log's
+    platform section. Written where the change happens (the proxy sync, the admin, demo
+    data), never derived from a model's dates, which a later change overwrites."""
+
+    class Kind(models.TextChoices):
+        DEPLOYED = "deployed", "Deployed"
+        REMOVED = "removed", "No longer deployed"
+        REACTIVATED = "reactivated", "Deployed again"
+
+    class Via(models.TextChoices):
+        PROXY = "proxy", "Proxy sync"
+        ADMIN = "admin", "Admin"
+        DEMO = "demo", "Demo data"
+        DATES = "dates", "Recorded dates"  # from first_seen_at/retired_at, before events
+
+    model_id = models.CharField(max_length=255)  # kept when the row is deleted
+    display_name = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    via = models.CharField(max_length=16, choices=Via.choices)
+    # Who, in the admin (catalog knows no app's user model but the configured one).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["-at", "-id"], name="platformevent_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.get_kind_display().lower()} ({self.get_via_display()})"
 
 
 class SyncRun(models.Model):

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from catalog import versions
 from catalog.costmap import capability_flags, per_million
-from catalog.models import PlatformModel, SyncRun
+from catalog.models import PlatformModel, PlatformModelEvent, SyncRun
 from catalog.names import display_name
+from catalog.platform_events import change_of, record
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +148,11 @@ def store_deployed(rows: list[dict[str, Any]]) -> SyncRun:
     run = SyncRun(kind=SyncRun.Kind.PLATFORM, source=settings.LITELLM_PROXY_URL[:500])
     with transaction.atomic():
         existing = {m.model_id: m for m in PlatformModel.objects.select_for_update()}
+        changes = []
         for position, row in enumerate(rows):
             values = {**row, "position": position, "is_active": True}
             model = existing.get(row["model_id"])
+            was_active = None if model is None else model.is_active
             if model is None:
                 model = PlatformModel(**values, first_seen_at=now)
                 run.created += 1
@@ -163,12 +166,14 @@ def store_deployed(rows: list[dict[str, Any]]) -> SyncRun:
             model.last_seen_at = now
             model.retired_at = None  # deployed again
             model.save()
+            changes.append((model, change_of(was_active, True)))
         deployed = {row["model_id"] for row in rows}
-        run.retired = (
-            PlatformModel.objects.filter(is_active=True)
-            .exclude(model_id__in=deployed)
-            .update(is_active=False, retired_at=now)
+        gone = [m for m in existing.values() if m.is_active and m.model_id not in deployed]
+        run.retired = PlatformModel.objects.filter(pk__in=[m.pk for m in gone]).update(
+            is_active=False, retired_at=now
         )
+        changes += [(m, PlatformModelEvent.Kind.REMOVED) for m in gone]
+        record(changes, via=PlatformModelEvent.Via.PROXY, at=now)
         run.ok, run.finished_at = True, timezone.now()
         run.save()
     return run

@@ -12,13 +12,33 @@ from catalog.models import RETIRING_WITHIN, CatalogModel, Lifecycle
 from catalog.names import family, model_tail
 from catalog.providers import provider_of
 
+# What ranking needs and what a page shows of a suggestion (name, prices, lifecycle).
+SHOWN = (
+    "model_id",
+    "provider",
+    "display_name",
+    "version_key",
+    "cost_input",
+    "cost_output",
+    "deprecation_date",
+)
+
 
 def replacements(
     model_ids: Collection[str], *, exclude: Collection[str] = (), today: date | None = None
 ) -> dict[str, str]:
-    """{retiring id: suggested id} for the ids that have one, in ONE query: the newest active
+    """{retiring id: suggested id}: `successors` by id."""
+    found = successors(model_ids, exclude=exclude, today=today)
+    return {m: row.model_id for m, row in found.items()}
+
+
+def successors(
+    model_ids: Collection[str], *, exclude: Collection[str] = (), today: date | None = None
+) -> dict[str, CatalogModel]:
+    """{retiring id: suggested row} for the ids that have one, in ONE query: the newest active
     model (by version, then name) of the same provider and family that is not retiring
-    itself and not in `exclude` (a list already holding it can't take it twice)."""
+    itself and not in `exclude` (a list already holding it can't take it twice). The rows
+    carry what a page shows of them: name and prices."""
     wanted = {m: (provider_of(m), family(m)) for m in model_ids if family(m)}
     if not wanted:
         return {}
@@ -31,16 +51,16 @@ def replacements(
         CatalogModel.objects.filter(condition, is_active=True)
         .filter(Q(deprecation_date__isnull=True) | Q(deprecation_date__gt=today + RETIRING_WITHIN))
         .exclude(model_id__in=[*model_ids, *exclude])
-        .values_list("model_id", "provider", "display_name", "version_key")
+        .only(*SHOWN)
     )
-    best: dict[tuple[str, str], tuple[tuple[float, int, str], str]] = {}
-    for model_id, provider, name, version in candidates:
-        key = (provider, family(model_id))
+    best: dict[tuple[str, str], tuple[tuple[float, int, str], CatalogModel]] = {}
+    for row in candidates:
+        key = (row.provider, family(row.model_id))
         # Undated ids are the line's moving alias or its newest release; dated ones are
         # snapshots: on a tie, prefer the shorter (undated) id.
-        rank = (version, -len(model_tail(model_id)), name)
+        rank = (row.version_key, -len(model_tail(row.model_id)), row.display_name)
         if key not in best or rank > best[key][0]:
-            best[key] = (rank, model_id)
+            best[key] = (rank, row)
     return {m: best[key][1] for m, key in wanted.items() if key in best}
 
 

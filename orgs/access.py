@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -134,6 +135,27 @@ def active_membership(request: HttpRequest, slug: str | None = None) -> Membersh
     if slug:
         raise Http404("No such organization.")
     return memberships[0] if memberships else None
+
+
+def choose_org(request: HttpRequest, membership: Membership) -> None:
+    """Make `membership`'s org the active one, for this session and, remembered on the
+    person, for their next sessions."""
+    slug = membership.org.slug
+    request.session[SESSION_KEY] = slug
+    user = request.user
+    if isinstance(user, User) and user.last_org != slug:
+        User.objects.filter(pk=user.pk).update(last_org=slug)
+        user.last_org = slug
+
+
+def _on_login(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
+    """A new session starts in the org the person last chose (pages only: the API and the
+    gateway take the org they are given, else the first by name)."""
+    if request is not None and hasattr(request, "session") and user.last_org:
+        request.session[SESSION_KEY] = user.last_org
+
+
+user_logged_in.connect(_on_login, dispatch_uid="orgs.access.remember_org")
 
 
 def target_membership(me: Membership, user_id: UUID) -> Membership:

@@ -376,6 +376,8 @@ def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
         actor=request.user,
         via=VIA,
         link=request.build_absolute_uri(reverse("invitations:list")),
+        # The API's contract: posting again sends it again, with the role asked for.
+        resend=True,
     )
     return 201, _invitation_out(invitation)
 

@@ -8,4 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
-        from orgs import invitations  # noqa: F401 - connects the login signal
+        from orgs import access, invitations  # noqa: F401 - connect the login signals

@@ -61,6 +61,12 @@ class AddMemberForm(forms.Form):
     role = RoleField(initial=Role.CONTRIBUTOR)
 
 
+class ResendForm(forms.Form):
+    """The role a pending invitation is sent again with: changing it is this explicit step."""
+
+    role = RoleField()
+
+
 class RoleForm(forms.Form):
     """A new role. Making a restricted member an owner clears their allowlist for good, so
     it needs `clear_list` ticked: the form shows what will be lost next to that box."""

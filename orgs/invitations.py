@@ -49,44 +49,135 @@ def invite(
     actor: User,
     via: str,
     link: str,
+    resend: bool = False,
     now: datetime | None = None,
 ) -> Invitation:
-    """Invite `email` (or refresh its pending invitation) and mail it. `link` is the absolute
-    URL of the invitation page without the token. Refuses members already in the org."""
+    """Invite `email` and mail it. `link` is the absolute URL of the invitation page without
+    the token. Refuses members already in the org, and an email with a pending invitation
+    unless `resend` (then it is sent again, with `role`: see `resend`). An expired one is
+    renewed as a new invitation."""
     email = email.strip().lower()
-    if role not in Role.values:
-        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
+    _check_role(role)
     now = now or timezone.now()
-    expires = now + timedelta(days=settings.INVITATION_TTL_DAYS)
     with transaction.atomic():
         if Membership.objects.filter(org=org, user__in=User.objects.by_email(email)).exists():
             raise ValidationError(f"{email} is already a member.", code="duplicate")
-        # The one-pending-invitation constraint makes a racing second invite update the first.
-        invitation, _ = Invitation.objects.update_or_create(
-            org=org,
-            email=email,
-            status=Status.PENDING,
-            defaults={"role": role, "invited_by": actor, "expires_at": expires},
+        pending = (
+            Invitation.objects.select_for_update()
+            .filter(org=org, email=email, status=Status.PENDING)
+            .first()
         )
+        if pending is not None and not pending.is_expired(now):
+            if not resend:
+                raise ValidationError(_already_invited(pending, role), code="invited")
+            invitation = _resend(pending, org=org, role=role, actor=actor, via=via, now=now)
+        else:
+            invitation = _new(org=org, email=email, role=role, actor=actor, via=via, now=now)
+    _mail(invitation, actor=actor, link=link)
+    return invitation
+
+
+def resend(
+    *,
+    org: Organization,
+    invitation_id: int,
+    role: str,
+    actor: User,
+    via: str,
+    link: str,
+    now: datetime | None = None,
+) -> tuple[Invitation, str | None]:
+    """Send a pending invitation of `org` again, valid for another full term, as `role`:
+    returns it and the role it had when that changed (audited), else None. 404 for anything
+    but a pending invitation of `org`."""
+    _check_role(role)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .filter(org=org, pk=invitation_id, status=Status.PENDING)
+            .first()
+        )
+        if locked is None:
+            raise Http404("No such pending invitation.")
+        before = locked.role
+        _resend(locked, org=org, role=role, actor=actor, via=via, now=now)
+    _mail(locked, actor=actor, link=link)
+    return locked, (before if before != role else None)
+
+
+def _new(
+    *, org: Organization, email: str, role: str, actor: User, via: str, now: datetime
+) -> Invitation:
+    # The one-pending-invitation constraint makes a racing second invite update the first
+    # (or an expired one).
+    invitation, _ = Invitation.objects.update_or_create(
+        org=org,
+        email=email,
+        status=Status.PENDING,
+        defaults={"role": role, "invited_by": actor, "expires_at": _expiry(now)},
+    )
+    _record(org=org, actor=actor, email=email, kind=Kind.INVITED, before=None, after=role, via=via)
+    return invitation
+
+
+def _resend(
+    locked: Invitation,
+    *,
+    org: Organization,
+    role: str,
+    actor: User,
+    via: str,
+    now: datetime,
+) -> Invitation:
+    """The same invitation again: a new term and email; an audit row only if the role
+    changes (a resend changes no one's access)."""
+    before = locked.role
+    locked.role, locked.invited_by, locked.expires_at = role, actor, _expiry(now)
+    locked.save(update_fields=["role", "invited_by", "expires_at"])
+    if role != before:
         _record(
             org=org,
             actor=actor,
-            email=email,
+            email=locked.email,
             kind=Kind.INVITED,
-            before=None,
+            before=before,
             after=role,
             via=via,
         )
+    return locked
+
+
+def _already_invited(pending: Invitation, role: str) -> str:
+    said = f"{pending.email} is already invited as {pending.role_phrase}."
+    if role == pending.role:
+        return f"{said} To send the email again, use Resend under Pending invitations."
+    wanted = Invitation(role=role).role_phrase
+    return (
+        f"{said} To invite them as {wanted} instead, choose that role under Pending "
+        "invitations and resend it."
+    )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
+
+
+def _expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.INVITATION_TTL_DAYS)
+
+
+def _mail(invitation: Invitation, *, actor: User, link: str) -> None:
     send_mail(
-        f"You're invited to join {org.name}",
+        f"You're invited to join {invitation.org.name}",
         render_to_string(
             "orgs/_invitation_email.txt",
             {"invitation": invitation, "link": link + invitation.token + "/", "actor": actor},
         ),
         None,
-        [email],
+        [invitation.email],
     )
-    return invitation
 
 
 def invitation_for(user: User, token: str) -> Invitation:

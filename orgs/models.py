@@ -288,6 +288,8 @@ class AccessRequest(VersionedRows):
     """A restricted member's request for one platform model; an owner approves or denies it."""
 
     VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"org_id": versions.org}
+    # The model's display name, set by the pages that list requests (orgs/views/requests.py).
+    model_name: str = ""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

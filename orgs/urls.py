@@ -35,6 +35,11 @@ urlpatterns = [
         invitations.revoke,
         name="revoke_invitation",
     ),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/resend/",
+        invitations.resend,
+        name="resend_invitation",
+    ),
     path("<slug:slug>/settings/", org_settings.page, name="org_settings"),
 ]
 

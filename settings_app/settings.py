@@ -108,6 +108,7 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "django_htmx.templatetags.django_htmx",
                 "settings_app.fragment_tags",
+                "settings_app.time_tags",
             ],
             "loaders": [
                 (
@@ -190,6 +191,8 @@ AXES_USERNAME_CALLABLE = "settings_app.throttle.login_username"
 AXES_LOCKOUT_CALLABLE = "settings_app.throttle.locked_out"
 # The cache handler keeps nothing in axes' tables: their admin pages would always be empty.
 AXES_ENABLE_ADMIN = False
+# Not "AXES: BEGIN …" on every start of every command; lockouts are still logged as warnings.
+AXES_VERBOSE = False
 # One development process may count in its own memory; production shares counts through Redis.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []
 AXES_CLIENT_IP_CALLABLE = "settings_app.throttle.client_address"

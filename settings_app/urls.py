@@ -6,10 +6,20 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 from django.views.generic import RedirectView
 
+from accounts.forms import LoginForm
 from settings_app.api import api
-from settings_app.views import healthz
+from settings_app.views import favicon, healthz
+
+# The admin says whose it is: its title, header and front page.
+admin.site.site_header = "Dreadnode · staff admin"
+admin.site.site_title = "Dreadnode admin"
+admin.site.index_title = "Users, organizations, models and syncs"
+# The list pages need the width: at 1280 px the nav sidebar pushed their last columns out of view
+# (the breadcrumbs and the index still lead everywhere).
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path(
         "",
         RedirectView.as_view(url="/settings/", permanent=False, http_method_names=["get", "head"]),
@@ -20,7 +30,9 @@ urlpatterns = [
         "accounts/login/",
         # The login view redirects a logged-in visitor before it checks the method.
         require_http_methods(["GET", "HEAD", "POST"])(
-            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=LoginForm
+            )
         ),
         name="login",
     ),

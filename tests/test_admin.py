@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Models whose rows are never typed in by hand: audit events, sync records, write-only secrets,
 # and API keys (shown once, so created on the API keys page or with create_api_key).
-READ_ONLY = {"modelaccessevent", "syncrun", "secret", "apikey"}
+READ_ONLY = {"modelaccessevent", "platformmodelevent", "syncrun", "secret", "apikey"}
 MODELS = sorted(
     (m._meta.app_label, m._meta.model_name)
     for m in admin.site._registry

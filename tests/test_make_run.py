@@ -72,3 +72,17 @@ def test_make_run_serves_the_app_and_the_demo_owner_logs_in(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def test_demo_reset_empties_the_database_and_the_cache_then_sets_up_again():
+    """`make demo-reset`, which the README offers to start again from fresh demo data."""
+    dry = subprocess.run(
+        ["make", "-n", "demo-reset"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    lines = dry.splitlines()
+
+    def step(text: str) -> int:
+        return next(i for i, line in enumerate(lines) if text in line)
+
+    assert step("manage.py flush --no-input") < step("cache.clear()") < step("setup")
+    assert "make demo-reset" in (ROOT / "README.md").read_text()

@@ -24,6 +24,7 @@ EXAMPLES = {EXPORT: "/orgs/acme/access/export.csv", DECIDE: "/orgs/acme/requests
 PAGES = {
     "": {"GET"},
     "healthz": {"GET"},
+    "favicon.ico": {"GET"},
     "accounts/login/": {"GET", "POST"},
     "accounts/logout/": {"POST"},
     "settings/": {"GET"},
@@ -51,6 +52,7 @@ PAGES = {
     "orgs/<slug:slug>/audit/": {"GET"},
     "orgs/<slug:slug>/settings/": {"GET", "POST"},
     "orgs/<slug:slug>/invitations/<int:invitation_id>/revoke/": {"POST"},
+    "orgs/<slug:slug>/invitations/<int:invitation_id>/resend/": {"POST"},
     "orgs/<slug:slug>/access/": {"GET"},
     "orgs/<slug:slug>/access/preview/": {"POST"},
     "orgs/<slug:slug>/access/apply/": {"POST"},

@@ -111,3 +111,10 @@ def test_development_checks_are_quiet_without_redis():
     result = run_manage("check", "--fail-level", "WARNING", DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert "axes.W001" not in result.stderr
+
+
+def test_manage_commands_say_nothing_about_axes_starting():
+    """django-axes announces itself ("AXES: BEGIN …") on every start unless told not to."""
+    result = run_manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "AXES" not in result.stdout + result.stderr

@@ -25,7 +25,7 @@ def _render(request: AuthedRequest, **extra) -> HttpResponse:
         "nav": "api_keys",
         "keys": keys,
         "active_count": sum(key.is_active for key in keys),
-        "form": ApiKeyForm(),
+        "form": ApiKeyForm(user=request.user),
         **extra,
     }
     response = render(request, TEMPLATE, context)
@@ -38,7 +38,7 @@ def page(request: AuthedRequest) -> HttpResponse:
     """The page, whose form creates a key: a reload after creating must not create another,
     so a new key is shown once on the GET the POST redirects to."""
     if request.method == "POST":
-        form = ApiKeyForm(request.POST)
+        form = ApiKeyForm(request.POST, user=request.user)
         if not form.is_valid():
             return _render(request, form=form)
         key, raw = ApiKey.issue(user=request.user, name=form.cleaned_data["name"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import asdict, replace
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +23,14 @@ from django_htmx.http import push_url
 
 from accounts import services
 from accounts.forms import ModelIdForm
-from accounts.picker import REASONS, picker_set, platform_access, suggest_replacements, user_byok
+from accounts.picker import (
+    LISTED_MANY,
+    REASONS,
+    picker_set,
+    platform_access,
+    suggest_replacements,
+    user_byok,
+)
 from catalog import versions
 from catalog.grouping import grouped_page
 from catalog.models import CAPABILITIES, CatalogModel, SyncRun
@@ -153,7 +160,7 @@ def _search_params(request: AuthedRequest) -> SearchParams:
     )
 
 
-def locked_rows(membership: Membership | None) -> list[dict[str, object]]:
+def locked_rows(membership: Membership | None) -> list[dict[str, Any]]:
     """A restricted member's platform models they can't use, each with why and their newest
     request for it (two queries; none for everyone else)."""
     if membership is None or not membership.is_restricted:
@@ -163,13 +170,15 @@ def locked_rows(membership: Membership | None) -> list[dict[str, object]]:
     return [{"row": r, "asked": asked.get(r.id)} for r in rows if not r.allowed]
 
 
-def why_allowed(membership: Membership | None) -> str:
-    """Why the listed platform models are there: the same for every one of them."""
+def why_allowed(membership: Membership | None, shown: int) -> str:
+    """Why the `shown` platform models are there: the same for every one of them."""
     if membership is None:
         return ""
     if membership.is_owner:
         return REASONS["owner"]
-    return REASONS["unrestricted" if membership.allowed_model_ids is None else "listed"]
+    if membership.allowed_model_ids is None:
+        return REASONS["unrestricted"]
+    return REASONS["listed"] if shown == 1 else LISTED_MANY
 
 
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
@@ -178,10 +187,13 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     params = _search_params(request)
     catalog, results = _search(params, _page_number(request.GET))
     provider = request.GET.get("provider", "")
+    locked = locked_rows(membership)
     return {
         "picker": picker,
-        "locked": locked_rows(membership),
-        "why_allowed": why_allowed(membership),
+        "locked": locked,
+        # The restricted banner points at Request access when some row offers it.
+        "requestable": any(item["row"].reason != "not_deployed" for item in locked),
+        "why_allowed": why_allowed(membership, len(picker.platform)),
         "byok": suggest_replacements(picker.byok),
         "params": params,
         "results": results,
@@ -295,7 +307,12 @@ def add_model(request: AuthedRequest) -> HttpResponse:
     except ValidationError as exc:
         return _after_change(request, error=exc.messages[0])
     notice = retirement_notice(model_id)
-    return _after_change(request, success=f"Added {model_id}.{notice}", added=model_id)
+    # Without JavaScript, back to the result it was added from, now marked Added; a retired
+    # model's notice is read at the top, where the message is.
+    anchor = "" if notice else f"act-{dom_id(model_id)}"
+    return _after_change(
+        request, success=f"Added {model_id}.{notice}", added=model_id, anchor=anchor
+    )
 
 
 @require_POST

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services
 from accounts.forms import SecretForm, SecretValueForm
 from accounts.models import MAX_SECRET_NAME, Secret
-from accounts.presets import page_presets
-from catalog.providers import required_keys
+from accounts.presets import key_use, page_presets
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -25,17 +24,17 @@ TEMPLATE = "accounts/secrets.html"
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     secrets = list(request.user.secrets.all())
     enabled = list(request.user.enabled_models.values_list("model_id", flat=True))
-    needs: dict[str, list[str]] = {}
-    for model_id in enabled:
-        for name in required_keys(model_id).names:
-            needs.setdefault(name, []).append(model_id)
     saved = {s.name for s in secrets}
+    use = key_use(enabled, saved)
     asked = request.GET.get("name", "")[:MAX_SECRET_NAME]
     return {
         "nav": "secrets",
-        # Each secret with the enabled models whose keys it holds.
-        "secrets": [(secret, needs.get(secret.name, [])) for secret in secrets],
-        "presets": page_presets(saved, needs, asked.strip().upper()),
+        # Each secret with the enabled models it serves, and those that have no other key.
+        "secrets": [
+            (secret, use.used.get(secret.name, []), use.relied.get(secret.name, []))
+            for secret in secrets
+        ],
+        "presets": page_presets(saved, use, asked.strip().upper()),
         "form": SecretForm(initial={"name": asked}),
         **extra,
     }

@@ -11,6 +11,9 @@ from orgs.matrix import Row
 
 register = template.Library()
 ICON = {True: "✓", False: "✗"}
+# A cell's box once it differs from what is saved: unticking an allowed model, ticking one.
+PENDING = {True: "Remove (not saved)", False: "Allow (not saved)"}
+SIDE = {True: " cell-on", False: " cell-off"}
 
 
 @register.simple_tag
@@ -27,10 +30,13 @@ def matrix_cells(row: Row) -> SafeString:
             inner = f'{name}<span aria-hidden="true">{ICON[cell.allowed]}</span> {cell.text}'
         else:
             checked = " checked" if cell.allowed else ""
+            # What a click would change shows at once, by CSS alone (no script needed): the
+            # saved state gives way to the pending one while the box differs from it.
             inner = (
                 f'<label><input type="checkbox" name="cell" value="{user_id} {model_id}" '
                 f'form="matrix-cells" aria-label="{model_id} for {email}"{checked}> '
-                f"{name}{cell.text}</label>"
+                f'{name}<span class="cell-now">{cell.text}</span>'
+                f'<span class="cell-pending">{PENDING[cell.allowed]}</span></label>'
             )
-        cells.append(f'<td class="cell cell-{cell.state}">{inner}</td>')
+        cells.append(f'<td class="cell cell-{cell.state}{SIDE[cell.allowed]}">{inner}</td>')
     return mark_safe("".join(cells))  # noqa: S308 - every value above is escaped

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 from typing import NamedTuple
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import date, timesince_filter
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.template.defaultfilters import date
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name, is_aware, localtime
 from django.utils.translation import get_language
 
 from orgs.gateway import MARK_KEPT_FOR, last_asked
+from settings_app.time_tags import ago_text
 
 register = template.Library()
 
@@ -30,7 +32,7 @@ class ShownTime(NamedTuple):
 def shown_time(moment: datetime) -> ShownTime:
     """What `{% ago %}` shows, as plain strings: rows rendered from plain inputs carry these."""
     exact, title = _exact(moment, get_current_timezone_name(), get_language())
-    return ShownTime(exact, title, f"{timesince_filter(moment)} ago")
+    return ShownTime(exact, title, ago_text(moment))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,3 +60,12 @@ def gateway_note(org_id: int) -> dict[str, object]:
         "ttl": settings.GATEWAY_ACCESS_TTL,
         "kept_days": MARK_KEPT_FOR // 86400,
     }
+
+
+@register.filter
+def unbroken_ids(text: str) -> SafeString:
+    """The text with each model id in it kept whole (`.id-whole` doesn't wrap): a line breaks
+    between ids, never inside one ("dn/claude-opus-4-" / "6")."""
+    return mark_safe(  # noqa: S308 - escaped first; the pattern adds only the span
+        re.sub(r"([^\s,()]+/[^\s,()]+)", r'<span class="id-whole">\1</span>', escape(text))
+    )

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from catalog.models import PlatformModel
+from catalog.models import PlatformModelEvent
 from orgs.access import get_owner_membership
 from orgs.models import ModelAccessEvent
 
 PLATFORM_CHANGES = 50
 
 
-def platform_changes(limit: int = PLATFORM_CHANGES) -> list[tuple]:
-    """(when, what, model) for the latest deployments and retirements, newest first, from the
-    dates the platform sync records: one query."""
-    models = (
-        PlatformModel.objects.filter(Q(first_seen_at__isnull=False) | Q(retired_at__isnull=False))
-        .annotate(last_change=Coalesce("retired_at", "first_seen_at"))
-        .order_by("-last_change", "model_id")[:limit]
-    )
-    changes = []
-    for model in models:
-        if model.first_seen_at:
-            changes.append((model.first_seen_at, "Deployed", model))
-        if model.retired_at:
-            changes.append((model.retired_at, "No longer deployed", model))
-    changes.sort(key=lambda change: change[0], reverse=True)
-    return changes[:limit]
+def platform_changes(limit: int = PLATFORM_CHANGES) -> list[PlatformModelEvent]:
+    """The latest deployments, removals and redeployments, newest first: one query."""
+    return list(PlatformModelEvent.objects.select_related("actor")[:limit])
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.picker import platform_access
+from catalog.names import display_name
 from catalog.platform import deployed_models
 from orgs import requests
 from orgs.access import get_membership, get_owner_membership
@@ -34,8 +35,17 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
     me = get_membership(request, slug)
     pending = list(requests.visible_requests(me, AccessRequest.Status.PENDING)[:MAX_SELECTED])
     decided = list(requests.visible_requests(me).exclude(status=AccessRequest.Status.PENDING)[:50])
+    _name(pending + decided)
     context = {"nav": "requests", "me": me, "pending": pending, "decided": decided}
     return render(request, TEMPLATE, context)
+
+
+def _name(rows: list[AccessRequest]) -> None:
+    """Each request's model name, from the deployed list every process keeps (no query); a
+    model no longer deployed keeps its generated name."""
+    names = {m.model_id: m.display_name for m in deployed_models()}
+    for r in rows:
+        r.model_name = names.get(r.model_id) or display_name(r.model_id)
 
 
 @require_POST
@@ -51,10 +61,11 @@ def request_access(request: AuthedRequest, slug: str) -> HttpResponse:
             reason=request.POST.get("reason", "")[:500],
             link=request.build_absolute_uri(_page_url(slug)),
         )
+        name = _model_name(model_id)
         success = (
-            f"Asked the owners of {me.org.name} for {model_id}."
+            f"Asked the owners of {me.org.name} for {name}."
             if created
-            else f"You already asked for {model_id}; the owners haven't answered yet."
+            else f"You already asked for {name}; the owners haven't answered yet."
         )
     except requests.RequestRefused as exc:
         error = exc.message
@@ -76,11 +87,19 @@ def request_access(request: AuthedRequest, slug: str) -> HttpResponse:
     return fragment_or_redirect(request, fragment, to, error=error, success=success)
 
 
+def _model_name(model_id: str) -> str:
+    for m in deployed_models():
+        if m.model_id == model_id:
+            return m.display_name or model_id
+    return display_name(model_id)
+
+
 def _decided_text(decided: AccessRequest) -> str:
     who = decided.member.email
     if decided.status == AccessRequest.Status.CLOSED:
         return f"Closed {who}'s request: {decided.note}"
-    return f"{decided.get_status_display()} {who}'s request for {decided.model_id}."
+    name = _model_name(decided.model_id)
+    return f"{decided.get_status_display()} {who}'s request for {name}."
 
 
 @require_POST
@@ -108,6 +127,8 @@ def decide(request: AuthedRequest, slug: str, request_id: str, action: str) -> H
 
     def row() -> HttpResponse:
         current = decided or AccessRequest.objects.filter(org=me.org, pk=pk).first()
+        if current is not None:
+            _name([current])
         context = {"r": current, "me": me, "error": error, "success": success}
         return render(request, TEMPLATE + "#request_row", context)
 

@@ -187,7 +187,11 @@ class MembersOfOrg:
             INVITATIONS,
             self.invitations_inputs,
             versions_of=self.versions,
-            objects=lambda: {"org": org, "invitations": invitations.org_pending(org)},
+            objects=lambda: {
+                "org": org,
+                "invitations": invitations.org_pending(org),
+                "roles": ROLES,
+            },
             timeout=KEPT_FOR_A_MINUTE,
             read=self.read,
         )

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from orgs.access import SESSION_KEY, get_membership
+from orgs.access import choose_org, get_membership
 from orgs.models import Membership
 from settings_app.types import AuthedRequest
 
@@ -22,7 +22,7 @@ PAGES_IN_EVERY_ORG = {"members": False, "audit": True}
 @require_POST
 def switch_org(request: AuthedRequest) -> HttpResponse:
     membership = get_membership(request, request.POST.get("org", ""))
-    request.session[SESSION_KEY] = membership.org.slug
+    choose_org(request, membership)
     messages.success(request, f"Switched to {membership.org.name}.")
     to = _landing(request, membership)
     if getattr(request, "htmx", False):

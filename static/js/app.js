@@ -1,6 +1,7 @@
 // Small progressive enhancements; every page works without this file.
 function enhance(root) {
   root.querySelectorAll("[data-js][hidden]").forEach((el) => el.removeAttribute("hidden"));
+  root.querySelectorAll("input[data-pattern-message]").forEach(explainPattern);
   root.querySelectorAll("[data-count]").forEach((el) => countSelection(el.closest("form")));
 }
 document.addEventListener("DOMContentLoaded", () => enhance(document));
@@ -53,4 +54,13 @@ document.addEventListener("click", async (event) => {
     getSelection().selectAllChildren(source);
     button.textContent = "Select and copy";
   }
+});
+
+// A field's own words instead of the browser's "Please match the requested format" (without
+// JavaScript the browser shows the field's title under that line, and the server explains).
+function explainPattern(input) {
+  input.setCustomValidity(input.validity.patternMismatch ? input.dataset.patternMessage : "");
+}
+document.addEventListener("input", (event) => {
+  if (event.target.matches("input[data-pattern-message]")) explainPattern(event.target);
 });

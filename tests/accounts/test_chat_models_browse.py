@@ -56,7 +56,7 @@ def test_the_count_is_the_true_number_of_matches(client, contributor):
     client.force_login(contributor)
     html = client.get(PAGE, {"q": "claude"}).content.decode()
     assert status(html) == f"{total} results · showing 1–20"
-    assert '<a href="/settings/chat-models/?q=claude&amp;page=2"' in html
+    assert '<a href="/settings/chat-models/?q=claude&amp;page=2#results-status"' in html
 
 
 def test_every_match_can_be_reached_page_by_page(client, contributor):

@@ -31,7 +31,7 @@ def test_exactly_one_page_of_results_is_not_called_cut_off(browser):
 def test_more_results_are_one_link_away_with_and_without_htmx(browser):
     page = text(browser.get(PAGE, {"provider": "ollama"}))
     assert "21 results · showing 1–20" in page
-    assert f'href="{PAGE}?provider=ollama&page=2"' in page
+    assert f'href="{PAGE}?provider=ollama&page=2#results-status"' in page
     more = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "result-rows"}
     second = text(browser.get(PAGE, {"provider": "ollama", "page": "2"}, **more))
     assert second.count('id="act-') == 1

@@ -12,6 +12,7 @@ from accounts.models import MAX_BYOK_MODELS, EnabledModel
 from catalog.grouping import grouped_page
 from catalog.models import CatalogModel, PlatformModel
 from catalog.search import parse_query, search_results
+from catalog.templatetags.catalog_tags import dom_id
 from orgs.models import Membership
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -190,7 +191,10 @@ def test_search_results_offer_no_add_button_for_an_added_model(client, contribut
 def test_add_without_javascript_redirects_back_with_a_message(client, contributor):
     client.force_login(contributor)
     response = client.post(PAGE + "add/", {"model_id": OPUS, "q": "opus 4.5"}, follow=True)
-    assert response.redirect_chain[0][0] == "/settings/chat-models/?q=opus+4.5"
+    # Back to the result it was added from (without JavaScript, the page reloads).
+    assert response.redirect_chain[0][0] == "/settings/chat-models/?q=opus+4.5#act-" + dom_id(
+        "anthropic/claude-opus-4-5"
+    )
     assert f"Added {OPUS}." in response.content.decode()
 
 

@@ -105,8 +105,10 @@ def test_byok_rows_carry_lifecycle_and_suggestion_in_one_extra_query(
     assert rows["openai/gpt-5.2"].lifecycle == Lifecycle.CURRENT
     assert rows["openai/gpt-5.2"].replacement is None
     assert rows["anthropic/claude-3-opus-20240229"].lifecycle == Lifecycle.RETIRING
-    assert rows["anthropic/claude-3-opus-20240229"].replacement == "anthropic/claude-opus-4-5"
-    assert rows["anthropic/claude-opus-4-6"].replacement == "anthropic/claude-opus-4-5"
+    assert (
+        rows["anthropic/claude-3-opus-20240229"].replacement.model_id == "anthropic/claude-opus-4-5"
+    )
+    assert rows["anthropic/claude-opus-4-6"].replacement.model_id == "anthropic/claude-opus-4-5"
 
 
 @pytest.fixture
@@ -196,3 +198,28 @@ def test_api_models_carry_deprecation_date(listed):
     assert {m["id"]: m["deprecation_date"] for m in found}[
         "anthropic/claude-3-opus-20240229"
     ] == soon
+
+
+def test_replace_shows_the_suggestions_name_and_price_beside_the_current_ones(listed, client):
+    CatalogModel.objects.filter(model_id="anthropic/claude-3-opus-20240229").update(
+        cost_input=15, cost_output=75
+    )
+    CatalogModel.objects.filter(model_id="anthropic/claude-opus-4-5").update(
+        display_name="Claude Opus 4.5", cost_input=5, cost_output=25
+    )
+    client.force_login(listed)
+    html = client.get("/settings/chat-models/").content.decode()
+    assert "Suggested: <strong>Claude Opus 4.5</strong>" in html
+    # The id breaks only between its parts, never mid-token.
+    assert '<span class="model-id">anthropic/<wbr>claude-<wbr>opus-<wbr>4-<wbr>5</span>' in html
+    assert '$5 / $25 <span class="muted">(now $15 / $75)</span>' in html
+
+
+def test_a_retired_model_without_successor_says_so_and_what_to_do(contributor, client):
+    make("openai/davinci-002", "openai", timezone.localdate() - timedelta(days=10))
+    EnabledModel.objects.create(user=contributor, model_id="openai/davinci-002")
+    client.force_login(contributor)
+    html = client.get("/settings/chat-models/").content.decode()
+    assert "Retired</span>" in html
+    assert "No successor in the catalog" in html
+    assert "search for another model of its kind" in html

@@ -72,4 +72,5 @@ def test_an_error_is_tied_to_its_field(client, contributor):
     client.force_login(contributor)
     html = client.post("/settings/secrets/", {"name": "1BAD", "value": "v" * 20}).content
     html = html.decode()
-    assert 'aria-describedby="id_name_error"' in html and '<div id="id_name_error">' in html
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    assert '<div id="id_name_error">' in html

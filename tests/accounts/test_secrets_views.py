@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from html import unescape
 
 import pytest
@@ -186,7 +187,7 @@ def test_rows_have_mobile_labels_and_relative_times(client, contributor):
     client.force_login(contributor)
     html = client.get(PAGE).content.decode()
     assert 'data-label="Updated"' in html and 'data-label="Name"' in html
-    assert "<time datetime=" in html and " ago</time>" in html
+    assert "<time datetime=" in html and "just now</time>" in html
 
 
 def test_presets_show_configured_state(client, contributor):
@@ -239,3 +240,67 @@ def test_a_crash_while_saving_keeps_the_value_out_of_the_error_report(
     assert "value = '********************'" in report  # the POST field is there, masked
     assert VALUE not in report and "TOPSECRET" not in report
     assert VALUE not in caplog.text
+
+
+def _presets(client) -> str:
+    html = unescape(client.get(PAGE).content.decode())
+    return re.sub(r"\s+", " ", html[html.index('id="presets"') :])
+
+
+def _preset(presets: str, name: str) -> str:
+    """The suggestion of `name`: its list item."""
+    start = presets.index(f"?name={name}#")
+    return presets[start : presets.index("</li>", start)]
+
+
+def test_a_saved_key_says_what_it_serves_not_that_it_is_needed(client, contributor):
+    for model_id in ("openai/gpt-4o", "openai/gpt-4o-mini"):
+        EnabledModel.objects.create(user=contributor, model_id=model_id)
+    save_secret(user=contributor, name="OPENAI_API_KEY", value=VALUE)
+    client.force_login(contributor)
+    openai = _preset(_presets(client), "OPENAI_API_KEY")
+    assert "OPENAI_API_KEY ✓" in openai
+    assert "Used by 2 of your models" in openai and "Needed by" not in openai
+
+
+def test_either_gemini_key_will_do(client, contributor):
+    EnabledModel.objects.create(user=contributor, model_id="gemini/gemini-2.5-pro")
+    client.force_login(contributor)
+    presets = _presets(client)
+    gemini = _preset(presets, "GEMINI_API_KEY")
+    assert "Needed by 1 of your models" in gemini
+    assert "(or GOOGLE_API_KEY: any one will do)" in gemini
+    assert "?name=GOOGLE_API_KEY#" not in presets or "Needed by" not in _preset(
+        presets, "GOOGLE_API_KEY"
+    )
+    save_secret(user=contributor, name="GOOGLE_API_KEY", value=VALUE)
+    presets = _presets(client)
+    assert "Needed by" not in presets  # GEMINI_API_KEY is no longer wanted
+    assert "?name=GEMINI_API_KEY#" in presets
+    html = unescape(client.get(PAGE).content.decode())
+    assert "Delete GOOGLE_API_KEY? 1 of your models need it: gemini/gemini-2.5-pro." in html
+
+
+def test_with_both_gemini_keys_saved_deleting_one_breaks_nothing(client, contributor):
+    EnabledModel.objects.create(user=contributor, model_id="gemini/gemini-2.5-pro")
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        save_secret(user=contributor, name=name, value=VALUE)
+    client.force_login(contributor)
+    html = unescape(client.get(PAGE).content.decode())
+    assert "Delete GEMINI_API_KEY? Your models that use it have another key saved." in html
+    assert "need it" not in html
+
+
+def test_the_name_field_says_what_is_allowed_before_and_after_sending(client, contributor):
+    client.force_login(contributor)
+    html = unescape(client.get(PAGE).content.decode())
+    rule = (
+        "An environment variable name: letters, digits and underscores, not starting with a "
+        "digit (e.g. ANTHROPIC_API_KEY). Saved in upper case."
+    )
+    # The browser's own refusal quotes the title; the hint is read with the field.
+    assert f'title="{rule}"' in html
+    assert 'aria-describedby="id_name_helptext"' in html
+    assert f'<p id="id_name_helptext" class="hint">{rule}</p>' in html
+    refused = unescape(client.post(PAGE, {"name": "1BAD", "value": VALUE}).content.decode())
+    assert "letters, digits and underscores, not starting with a digit" in refused

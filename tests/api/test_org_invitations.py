@@ -77,3 +77,19 @@ def test_same_answer_with_or_without_an_account(owner):
 def test_invalid_invitations_are_refused(owner, reader, body, code):
     assert_envelope(ApiClient(owner).post(PATH, body), code)
     assert not Invitation.objects.exists() and not mail.outbox
+
+
+def test_posting_again_resends_as_before_and_audits_only_a_role_change(owner):
+    from orgs.models import ModelAccessEvent
+
+    client = ApiClient(owner)
+    first = client.post(PATH, {"email": "new@example.com", "role": "reader"})
+    again = client.post(PATH, {"email": "NEW@example.com", "role": "reader"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert len(mail.outbox) == 2
+    assert ModelAccessEvent.objects.filter(kind="invited").count() == 1
+    changed = client.post(PATH, {"email": "new@example.com", "role": "owner"})
+    assert changed.json()["role"] == "owner"
+    events = ModelAccessEvent.objects.filter(kind="invited").order_by("pk")
+    assert [(e.before, e.after) for e in events] == [(None, "reader"), ("reader", "owner")]

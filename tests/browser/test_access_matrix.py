@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from orgs.models import Membership
 from orgs.services import set_model_access
-from tests.browser.helpers import login, screenshot
+from tests.browser.helpers import force_login, login, screenshot, shoot
 from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.browser
@@ -52,3 +52,25 @@ def test_owner_allows_a_model_for_three_selected_members(demo, page):
     for email in MEMBERS[:2]:
         visible = ApiClient(User.objects.get(email=email)).get("/inference").json()["models"]
         assert [m["id"] for m in visible] == ["dn/claude-opus-4-6", "dn/gpt-5.2"]
+
+
+@pytest.mark.parametrize("js", [True, False])
+def test_a_ticked_cell_shows_its_pending_state_at_once(demo, page, no_js_page, js):
+    """Before Preview, a changed box says what will change: by CSS, so without JS too."""
+    page = page if js else no_js_page
+    force_login(page, demo.url, "owner@example.com")
+    page.goto(f"{demo.url}/orgs/acme/access/")
+    box = page.get_by_label("dn/gpt-5.2 for restricted@example.com")
+    cell = page.locator("td.cell", has=box)
+    expect(cell).to_contain_text("No")
+    box.check()
+    expect(cell).to_contain_text("Allow (not saved)")
+    expect(cell.locator(".cell-now")).to_be_hidden()
+    allowed = page.get_by_label("dn/claude-opus-4-6 for restricted@example.com")
+    allowed.uncheck()
+    expect(page.locator("td.cell", has=allowed)).to_contain_text("Remove (not saved)")
+    if js:
+        shoot(page, "access-matrix-pending")
+    box.uncheck()  # back as saved: the saved state again
+    expect(cell.locator(".cell-now")).to_have_text("No")
+    expect(cell.locator(".cell-pending")).to_be_hidden()

@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from catalog.templatetags.catalog_tags import dom_id
-from tests.browser.helpers import login, screenshot
+from tests.browser.helpers import login, screenshot, shoot
 
 pytestmark = pytest.mark.browser
 MODEL = "dn/gpt-5.2"
@@ -22,6 +22,10 @@ def test_member_requests_owner_approves_member_has_the_model(demo, browser):
     expect(
         member.get_by_text("Not available to you: your org's owners decide platform access")
     ).to_be_visible()
+    # The banner points at the button; the reason is optional.
+    member.locator("#restricted-banner").get_by_role("link").click()
+    expect(member).to_have_url(f"{demo.url}/settings/chat-models/#locked-heading")
+    locked.get_by_label("Why you need it").fill("Evals next week")
     locked.get_by_role("button", name="Request access to GPT-5.2").click()
     expect(locked.get_by_text("Requested")).to_be_visible()
     screenshot(member, "chat-models-access-requested")
@@ -31,11 +35,12 @@ def test_member_requests_owner_approves_member_has_the_model(demo, browser):
     login(owner, demo.url, "owner@example.com")
     expect(owner.locator("#pending-requests")).to_have_text("1 pending")
     owner.get_by_role("link", name="Access requests").click()
-    owner.get_by_role(
-        "button", name=f"Approve restricted@example.com's request for {MODEL}"
-    ).click()
+    row = owner.locator("tr", has=owner.get_by_text("Evals next week"))
+    expect(row).to_contain_text("GPT-5.2")
+    shoot(owner, "access-requests-pending")
+    owner.get_by_role("button", name="Approve restricted@example.com's request for GPT-5.2").click()
     expect(
-        owner.get_by_text("Approved restricted@example.com's request for dn/gpt-5.2.")
+        owner.get_by_text("Approved restricted@example.com's request for GPT-5.2.")
     ).to_be_focused()
     owner.reload()
     expect(owner.locator("#pending-requests")).to_have_count(0)

@@ -155,6 +155,20 @@ def access_matrix_preview(page, url):
     expect(page.get_by_role("heading", name="Preview: nothing is saved yet")).to_be_focused()
 
 
+def access_matrix_pending(page, url):
+    page.goto(f"{url}/orgs/acme/access/")
+    page.get_by_label(f"dn/gemini-3-pro for {RESTRICTED}").check()
+    expect(page.get_by_text("Allow (not saved)")).to_be_visible()
+
+
+def secret_name_error(page, url):
+    page.goto(f"{url}/settings/secrets/")
+    page.fill("#id_name", "ANTHROPIC_API_KEY")
+    page.fill("#id_value", "sk-another-value-0123456789")
+    page.get_by_role("button", name="Save secret").click()
+    expect(page.locator("#id_name_error")).to_be_visible()
+
+
 def invitation(page, url):
     token = Invitation.objects.get(email=MEMBER).token
     page.goto(f"{url}/invitations/{token}/")
@@ -184,6 +198,7 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("secrets", OWNER, goto("/settings/secrets/")),
     ("secrets-replace", OWNER, secret_replace_form),
     ("secrets-delete-confirmation", OWNER, secret_delete_confirmation),
+    ("secrets-name-error", OWNER, secret_name_error),
     ("api-keys", OWNER, goto("/settings/api-keys/")),
     ("api-keys-created", OWNER, new_api_key),
     ("members-owner", OWNER, goto("/orgs/acme/members/")),
@@ -192,6 +207,7 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("audit-log", OWNER, goto("/orgs/acme/audit/")),
     ("access-matrix", OWNER, goto("/orgs/acme/access/")),
     ("access-matrix-preview", OWNER, access_matrix_preview),
+    ("access-matrix-pending", OWNER, access_matrix_pending),
     ("access-undeployed", OWNER, undeployed_models),
     ("org-settings", OWNER, goto("/orgs/acme/settings/")),
     ("invitations", MEMBER, goto("/invitations/")),

@@ -54,8 +54,10 @@ def test_add_opus_save_its_key_remove_and_reset(demo, page):
     page.get_by_role("button", name="Add anthropic/claude-sonnet-4-5", exact=True).click()
     expect(page.locator("#byok .badge").first).to_have_text("2")
     page.locator("#byok summary", has_text="Reset to defaults").click()
-    expect(page.get_by_text("Remove all 2 of your models?")).to_be_visible()
-    page.get_by_role("button", name="Yes, reset to defaults").click()
+    expect(
+        page.get_by_text("Resetting removes all 2 of your models from your picker")
+    ).to_be_visible()
+    page.get_by_role("button", name="Yes, remove all 2 of my models").click()
     expect(page.locator("#byok").get_by_text("No models of your own yet")).to_be_visible()
 
 
@@ -124,3 +126,22 @@ def test_screenshots_of_the_account_pages(demo, browser, width):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page overflows by {overflow}px at {width}px"
     context.close()
+
+
+def test_without_javascript_search_and_add_land_on_the_results(demo, no_js_page):
+    from accounts.models import EnabledModel, User
+
+    member = User.objects.get(email="member@example.com")
+    for model_id in ("openai/gpt-5.2", "openai/gpt-4.1", "gemini/gemini-2.5-pro"):
+        EnabledModel.objects.get_or_create(user=member, model_id=model_id)
+    page = no_js_page
+    login(page, demo.url, "member@example.com")
+    page.fill("#q", "opus 4.5")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/settings/chat-models/?q=opus+4.5*#results-status")
+    expect(page.locator("#results-status")).to_be_in_viewport()
+    page.get_by_role("button", name=f"Add {OPUS}", exact=True).click()
+    page.wait_for_url("**/settings/chat-models/?q=opus+4.5*#act-*")
+    added = page.locator("#results").get_by_text("Added").first
+    expect(added).to_be_in_viewport()
+    expect(page.locator("#byok").get_by_text(OPUS, exact=True)).to_be_attached()

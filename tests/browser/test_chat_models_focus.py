@@ -47,7 +47,7 @@ def test_add_remove_and_reset_put_focus_on_what_changed(demo, page):
     page.get_by_role("button", name=f"Add {OPUS}", exact=True).click()
     expect(page.locator("#byok .badge").first).to_have_text("2")
     page.locator("#byok summary", has_text="Reset to defaults").click()
-    page.get_by_role("button", name="Yes, reset to defaults").click()
+    page.get_by_role("button", name="Yes, remove all 2 of my models").click()
     expect(message).to_have_text("Reset to defaults: removed 2 models.")
     expect(message).to_be_focused()
     # Both results offer Add again without a reload.
@@ -115,8 +115,9 @@ def test_show_more_without_javascript_is_a_next_page(demo, no_js_page):
     login(page, demo.url, "member@example.com")
     page.goto(f"{demo.url}/settings/chat-models/?q=claude")
     page.get_by_role("link", name="Show more").click()
-    page.wait_for_url("**/settings/chat-models/?q=claude&page=2")
+    page.wait_for_url("**/settings/chat-models/?q=claude&page=2#results-status")
+    expect(page.locator("#results-status")).to_be_in_viewport()  # on the results, not the top
     expect(page.locator("#result-rows tr > td > .model-id")).to_have_text(expected)
     expect(page.locator("#results-status")).to_contain_text("showing 21–40")
     page.get_by_role("link", name="First results").click()
-    page.wait_for_url("**/settings/chat-models/?q=claude")
+    page.wait_for_url("**/settings/chat-models/?q=claude#results-status")

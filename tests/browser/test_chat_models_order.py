@@ -58,10 +58,12 @@ def test_reset_asks_once_in_the_page_itself(demo, browser, js):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     login(page, demo.url, "member@example.com")
-    confirm = page.get_by_role("button", name="Yes, reset to defaults")
+    confirm = page.get_by_role("button", name="Yes, remove all 3 of my models")
     expect(confirm).to_be_hidden()
     page.locator("#byok summary", has_text="Reset to defaults").click()
-    expect(page.get_by_text("Remove all 3 of your models? Platform models stay.")).to_be_visible()
+    expect(
+        page.get_by_text("Resetting removes all 3 of your models from your picker; you start")
+    ).to_be_visible()
     confirm.click()
     expect(page.get_by_text("Reset to defaults: removed 3 models.")).to_be_visible()
     expect(page.locator("#byok").get_by_text("No models of your own yet")).to_be_visible()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orgs.models import Membership, Organization, Role
-from tests.browser.helpers import login
+from tests.browser.helpers import login, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -49,3 +49,23 @@ def test_audit_lands_on_members_where_only_a_member(demo, no_js_page):
     expect(
         page.locator("#member-list").get_by_text("outsider@example.com", exact=True)
     ).to_be_visible()
+
+
+def test_the_org_chosen_is_where_the_next_login_starts_and_the_switcher_says_so(demo, page):
+    """Someone in Acme and Globex: Acme comes first by name, but once they choose Globex,
+    logging in again starts there. The switcher is named on a phone too."""
+    join_globex("owner@example.com", Role.READER)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, demo.url, "owner@example.com")
+    switcher = page.get_by_label("Organization")
+    expect(switcher).to_be_visible()
+    expect(page.locator("label[for=org-switch]")).to_be_visible()  # named, not only a box
+    shoot(page, "org-switcher")
+    page.select_option("#org-switch", "globex")
+    expect(page.get_by_text("Switched to Globex.")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    login(page, demo.url, "owner@example.com")
+    expect(page.locator("#org-switch")).to_have_value("globex")
+    expect(page.get_by_role("link", name="Members")).to_have_attribute(
+        "href", "/orgs/globex/members/"
+    )

@@ -107,3 +107,14 @@ def test_secrets_errors_and_deletes_stay_on_the_page_address(demo, page, no_js_p
     if js:
         page.set_viewport_size({"width": 390, "height": 844})
         shoot(page, "secrets-after-delete")
+
+
+def test_a_bad_secret_name_is_explained_by_the_browser_too(demo, page):
+    force_login(page, demo.url, "member@example.com")
+    page.goto(f"{demo.url}/settings/secrets/")
+    page.fill("#id_name", "1bad name")
+    page.fill("#id_value", "sk-something-long-enough")
+    page.get_by_role("button", name="Save secret").click()
+    message = page.eval_on_selector("#id_name", "el => el.validationMessage")
+    assert "letters, digits and underscores, not starting with a digit" in message
+    expect(page.locator("#id_name_helptext")).to_be_visible()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -201,7 +203,7 @@ def test_chat_models_queries_are_constant_in_models_and_requests(
 
 def test_owner_sees_pending_with_actions(pending, owner):
     html = logged_in(owner).get(PAGE).content.decode()
-    assert "restricted@example.com" in html and "dn/gpt-5.2" in html
+    assert "restricted@example.com" in html and "dn/<wbr>gpt-<wbr>5.2" in html
     assert f'value="{pending.pk}" form="bulk-form"' in html
     assert ">Approve selected</button>" in html and ">Yes, deny</button>" in html
 
@@ -211,7 +213,7 @@ def test_member_sees_only_their_own_without_actions(pending, restricted, org, pl
     Membership.objects.create(org=org, user=other, allowed_model_ids=[])
     AccessRequest.objects.create(org=org, member=other, model_id="dn/gemini-3-pro")
     html = logged_in(restricted).get(PAGE).content.decode()
-    assert "dn/gpt-5.2" in html and "dn/gemini-3-pro" not in html
+    assert "dn/<wbr>gpt-<wbr>5.2" in html and "dn/<wbr>gemini-" not in html
     assert "Approve" not in html
 
 
@@ -296,3 +298,40 @@ def test_requests_page_queries_are_constant(pending, owner, org, django_assert_n
     # One more: the nav's count, read again once after the change.
     with django_assert_num_queries(len(few.captured_queries) + 1):
         assert 'id="pending-requests">7<' in client.get(PAGE).content.decode()
+
+
+# Issue 22, point 11: a reason, names, and a banner that points at the button.
+
+
+def test_a_member_may_say_why_and_owners_read_it(restricted, owner):
+    html = logged_in(restricted).get(CHAT).content.decode()
+    row = html[html.index(GPT_ROW) :]
+    row = row[: row.index("</tr>")]
+    field = f'id="reason-{dom_id("dn/gpt-5.2")}"'
+    assert f'<label for="reason-{dom_id("dn/gpt-5.2")}" class="small">Why you need it' in row
+    assert f'name="reason" {field}' in row and "required" not in row
+    logged_in(restricted).post(NEW, {"model_id": "dn/gpt-5.2", "reason": "  Evals next week "})
+    assert AccessRequest.objects.get().reason == "Evals next week"
+    assert ">Evals next week</td>" in logged_in(owner).get(PAGE).content.decode()
+    logged_in(restricted).post(NEW, {"model_id": "dn/gemini-3-pro"})  # the reason is optional
+    assert AccessRequest.objects.filter(model_id="dn/gemini-3-pro").exists()
+
+
+def test_requests_show_model_names_and_messages_use_them(pending, owner, restricted):
+    owner_page = logged_in(owner).get(PAGE).content.decode()
+    assert '<div class="model-name">GPT-5.2</div>' in owner_page
+    assert "Approve restricted@example.com's request for GPT-5.2" in owner_page
+    page = unescape(logged_in(owner).post(one(pending, "approve"), follow=True).content.decode())
+    assert "Approved restricted@example.com's request for GPT-5.2." in page
+    mine = logged_in(restricted).get(PAGE).content.decode()
+    assert '<div class="model-name">GPT-5.2</div>' in mine  # the decided table too
+    asked = logged_in(restricted).post(NEW, {"model_id": "dn/gemini-3-pro"}, follow=True)
+    assert "Asked the owners of Acme Corp for Gemini 3 Pro." in asked.content.decode()
+
+
+def test_the_restricted_banner_points_at_request_access(restricted):
+    html = logged_in(restricted).get(CHAT).content.decode()
+    banner = html[html.index('id="restricted-banner"') :]
+    banner = banner[: banner.index("</div>")]
+    assert "Your org has restricted available models. Contact your org owner for changes." in banner
+    assert '<a href="#locked-heading">Request access under Other platform models</a>' in banner

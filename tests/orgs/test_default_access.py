@@ -3,6 +3,7 @@ list, marked "New" in the editors, dated on the audit page."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -44,6 +45,7 @@ def test_owner_sets_the_default(client, owner, org, platform_models, data, store
         stored,
     )
     audit = client.get("/orgs/acme/audit/").content.decode()
+    audit = re.sub(r'</?span( class="id-whole")?>', "", audit)  # ids are kept whole in spans
     assert "Default access" in audit and "1 platform model (dn/claude-opus-4-6)" in audit
 
 
@@ -140,19 +142,6 @@ def test_new_marker_in_every_editor(client, owner, restricted, fresh):
         assert page.index(">New</span>") < page.index('value="dn/gemini-3-pro"')
 
 
-def test_audit_lists_platform_model_changes(client, owner, fresh):
-    PlatformModel.objects.filter(model_id="dn/claude-opus-4-6").update(
-        is_active=False, retired_at=timezone.now() - timedelta(hours=1)
-    )
-    client.force_login(owner)
-    page = client.get("/orgs/acme/audit/").content.decode()
-    section = page[page.index("Platform models</h2>") :]
-    assert section.count("Deployed</td>") == 2 and section.count("No longer deployed</td>") == 1
-    # Newest first: the retirement an hour ago, the deployment a day ago, then 15 days ago.
-    order = [section.index(m) for m in ["dn/claude-opus-4-6", "dn/gpt-5.2", "dn/gemini-3-pro"]]
-    assert order == sorted(order)
-
-
 @pytest.mark.parametrize("count", [1, 40])
 def test_audit_and_settings_query_counts_are_constant(
     client, org, owner, django_assert_num_queries, count
@@ -177,8 +166,10 @@ def test_a_model_added_in_admin_is_dated(rf, staff):
 
     model_admin = admin.site._registry[PlatformModel]
     model = PlatformModel(model_id="dn/by-hand")
-    model_admin.save_model(rf.post("/"), model, form=None, change=False)
+    request = rf.post("/")
+    request.user = staff
+    model_admin.save_model(request, model, form=None, change=False)
     assert model.first_seen_at is not None and model.is_new()
     model.first_seen_at = None
-    model_admin.save_model(rf.post("/"), model, form=None, change=True)
+    model_admin.save_model(request, model, form=None, change=True)
     assert PlatformModel.objects.get(model_id="dn/by-hand").first_seen_at is None

@@ -28,7 +28,7 @@ def normalised(html: str, email: str) -> str:
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
     html = re.sub(r'"x-csrftoken": "[^"]+"', "CSRF", html)
     html = re.sub(r'datetime="[^"]+"', "WHEN", html)  # microseconds apart
-    return re.sub(r"invitation(s/|-)\d+", r"invitation\1ID", html)
+    return re.sub(r"(invitations/|invitation-|resend-role-)\d+", r"\1ID", html)
 
 
 def test_same_answer_with_or_without_an_account(client, owner):
@@ -84,11 +84,93 @@ def test_ttl_comes_from_settings(client, owner, settings):
     assert invitation.expires_at - invitation.created_at < timedelta(days=3, seconds=1)
 
 
-def test_reinviting_refreshes_without_duplicates(client, owner):
+def test_inviting_twice_in_any_case_says_already_invited_and_sends_nothing(client, owner):
     client.force_login(owner)
     invite(client)
+    page = invite(client, "NEW@Example.com").content.decode()
+    assert (
+        "new@example.com is already invited as a reader. To send the email again, use Resend "
+        "under Pending invitations."
+    ) in page
+    assert "Invitation sent" not in page
+    assert 'aria-label="Resend the invitation to new@example.com"' in page
+    assert Invitation.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert ModelAccessEvent.objects.filter(kind="invited").count() == 1
+
+
+def test_inviting_a_pending_reader_as_owner_is_refused_not_upgraded(client, owner):
+    client.force_login(owner)
+    invite(client)
+    page = invite(client, "new@example.com", role="owner").content.decode()
+    assert (
+        "new@example.com is already invited as a reader. To invite them as an owner instead, "
+        "choose that role under Pending invitations and resend it."
+    ) in page
+    assert Invitation.objects.get().role == "reader"
+    assert len(mail.outbox) == 1
+
+
+def test_resend_sends_the_same_invitation_again_for_a_new_term(client, owner):
+    client.force_login(owner)
+    invite(client)
+    invitation = Invitation.objects.get()
     Invitation.objects.update(expires_at=timezone.now() + timedelta(days=1))
-    page = invite(client, "NEW@example.com", role="contributor").content.decode()
+    page = client.post(
+        f"/orgs/acme/invitations/{invitation.pk}/resend/", {"role": "reader"}, follow=True
+    ).content.decode()
+    assert "Sent the invitation to new@example.com again." in page
+    again = Invitation.objects.get()
+    assert (again.pk, again.token, again.role) == (invitation.pk, invitation.token, "reader")
+    assert again.expires_at > timezone.now() + timedelta(days=13)
+    assert [m.to for m in mail.outbox] == [["new@example.com"]] * 2
+    assert f"/invitations/{invitation.token}/" in mail.outbox[1].body
+    # Nothing changed about anyone's access: no second audit row.
+    assert ModelAccessEvent.objects.filter(kind="invited").count() == 1
+
+
+def test_resend_with_another_role_changes_it_explicitly_and_audits_it(client, owner):
+    client.force_login(owner)
+    invite(client)
+    invitation = Invitation.objects.get()
+    page = client.post(
+        f"/orgs/acme/invitations/{invitation.pk}/resend/", {"role": "owner"}, follow=True
+    ).content.decode()
+    assert "Changed the invitation to new@example.com from a reader to an owner" in page
+    assert Invitation.objects.get().role == "owner"
+    event = ModelAccessEvent.objects.filter(kind="invited").latest("pk")
+    assert (event.before, event.after, event.actor) == ("reader", "owner", owner)
+    assert "as an owner." in mail.outbox[1].body
+
+
+def test_resend_is_for_owners_of_the_org_with_post_and_a_role(
+    client, owner, contributor, outsider, other_org, invitation
+):
+    url = f"/orgs/acme/invitations/{invitation.pk}/resend/"
+    assert client.post(url, {"role": "reader"})["Location"].startswith("/accounts/login")
+    client.force_login(outsider)
+    assert client.post(url, {"role": "reader"}).status_code == 404
+    client.force_login(contributor)
+    assert client.post(url, {"role": "reader"}).status_code == 403
+    client.force_login(owner)
+    assert client.get(url).status_code == 405
+    page = client.post(url, {"role": "admin"}, follow=True).content.decode()
+    assert "Role must be one of owner, contributor, reader." in page
+    theirs = invitations.invite(
+        org=other_org, email="x@example.com", role="reader", actor=outsider, via="web", link="/"
+    )
+    assert (
+        client.post(f"/orgs/acme/invitations/{theirs.pk}/resend/", {"role": "reader"}).status_code
+        == 404
+    )
+    assert len(mail.outbox) == 2  # the two invitations, nothing resent
+
+
+def test_an_expired_invitation_is_renewed_by_inviting_again(client, owner):
+    client.force_login(owner)
+    invite(client)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    page = invite(client, role="contributor").content.decode()
     assert "Invitation sent to new@example.com." in page
     invitation = Invitation.objects.get()
     assert invitation.role == "contributor"

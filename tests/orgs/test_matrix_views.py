@@ -30,8 +30,9 @@ def test_only_owners_see_the_nav_link(client, owner, contributor):
 def cells_of(html: str, email: str) -> list[str]:
     row = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(email)}(?:(?!</tr>).)*</tr>", html, re.S)
     assert row, email
-    return [  # the state, without the model's name (shown on narrow screens only)
-        re.sub(r'<span class="cell-model">.*?</span>|<[^>]+>|\s+|✓|✗', "", c)
+    return [  # the state, without the model's name (shown on narrow screens only) and the
+        # pending state (shown once the box differs from it)
+        re.sub(r'<span class="cell-(model|pending)">.*?</span>|<[^>]+>|\s+|✓|✗', "", c)
         for c in re.findall(r'<td class="cell[^"]*">(.*?)</td>', row.group(0), re.S)
     ]
 
@@ -47,6 +48,7 @@ def test_cells_say_all_listed_or_no_and_fixed_rows_have_no_controls(
     assert f'value="{restricted.pk} dn/claude-opus-4-6" form="matrix-cells"' in html
     assert cells_of(html, "co@example.com") == ["All", "All", "All"]
     assert '<span aria-hidden="true">✓</span> All' in html  # an icon besides the colour
+    assert '<span class="cell-pending">Allow (not saved)</span>' in html  # shown when ticked
     for fixed in (owner, co_owner):  # your own row, and any owner's
         assert f'value="{fixed.pk} dn/' not in html
         assert f'aria-label="Select {fixed.email}"' not in html

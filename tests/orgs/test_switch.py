@@ -3,6 +3,8 @@ of this site."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from orgs.access import SESSION_KEY
@@ -104,3 +106,62 @@ def test_next_is_followed_only_within_the_site(acme_owner_globex_reader, next_ur
 def test_switching_to_an_org_one_is_not_in_is_404(acme_owner_globex_reader):
     response = acme_owner_globex_reader.post("/orgs/switch/", {"org": "initech", "next": "/"})
     assert response.status_code == 404
+
+
+def test_the_org_last_chosen_is_where_the_next_login_starts(
+    acme_reader_globex_owner, reader, client
+):
+    assert acme_reader_globex_owner.session.get(SESSION_KEY) != "globex"
+    acme_reader_globex_owner.post("/orgs/switch/", {"org": "globex"})
+    client.logout()
+    reader.refresh_from_db()  # as a login reads the person
+    client.force_login(reader)  # a new session
+    assert client.session[SESSION_KEY] == "globex"
+    html = client.get(DEFAULT).content.decode()
+    assert '<option value="globex" selected>Globex</option>' in html
+    assert 'href="/orgs/globex/audit/"' in html  # Globex's owner pages stay in the sidebar
+
+
+def test_a_remembered_org_left_since_is_ignored(acme_reader_globex_owner, reader, client):
+    acme_reader_globex_owner.post("/orgs/switch/", {"org": "globex"})
+    Membership.objects.filter(user=reader, org__slug="globex").delete()
+    client.logout()
+    client.force_login(reader)
+    html = client.get(DEFAULT).content.decode()
+    assert "Globex" not in html and "Acme Corp" in html
+
+
+def test_the_api_still_takes_the_first_org_by_name_unless_told(acme_reader_globex_owner, reader):
+    from tests.helpers import ApiClient
+
+    acme_reader_globex_owner.post("/orgs/switch/", {"org": "globex"})
+    api = ApiClient(reader)
+    assert api.get("/gateway/access").json()["org"]["slug"] == "acme"
+
+
+def test_accepting_an_invitation_keeps_the_org_being_worked_in(client, outsider, org, owner):
+    from orgs import invitations
+
+    invitation = invitations.invite(
+        org=org, email=outsider.email, role="reader", actor=owner, via="web", link="/"
+    )
+    client.force_login(outsider)
+    client.get(DEFAULT)
+    page = html.unescape(
+        client.post(f"/invitations/{invitation.token}/accept/", follow=True).content.decode()
+    )
+    assert (
+        "You joined Acme Corp as a reader. You're still working in Globex: choose Acme Corp "
+        "under Organization at the top of the page to switch."
+    ) in page
+    assert '<option value="globex" selected>Globex</option>' in page
+    assert 'href="/orgs/globex/settings/"' in page
+    client.logout()
+    outsider.refresh_from_db()
+    client.force_login(outsider)
+    assert '<option value="globex" selected>' in client.get(DEFAULT).content.decode()
+
+
+def test_the_switcher_is_labelled_visibly(acme_reader_globex_owner):
+    html = acme_reader_globex_owner.get(DEFAULT).content.decode()
+    assert '<label for="org-switch">Organization</label>' in html

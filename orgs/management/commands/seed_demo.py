@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from catalog.models import PlatformModel
+from catalog.models import PlatformModel, PlatformModelEvent
+from catalog.platform_events import change_of, record
 from orgs.models import Membership, Organization, Role
 
 PASSWORD = "demo-password"
@@ -77,6 +78,9 @@ USERS = [
 ]
 
 
+DEMO = PlatformModelEvent.Via.DEMO
+
+
 class Command(BaseCommand):
     help = "Create the demo orgs, users and platform models (idempotent)."
 
@@ -86,10 +90,11 @@ class Command(BaseCommand):
         # With a LiteLLM proxy the platform models are its deployments, never invented ones.
         seeded_models = [] if settings.LITELLM_PROXY_URL else PLATFORM_MODELS
         for position, fields in enumerate(seeded_models):
-            _, new = PlatformModel.objects.get_or_create(
+            model, new = PlatformModel.objects.get_or_create(
                 model_id=fields["model_id"],
                 defaults={**PLATFORM_DEFAULTS, **fields, "position": position},
             )
+            record([(model, change_of(None, model.is_active) if new else None)], via=DEMO)
             created += new
         orgs = {}
         for slug, name in ORGS.items():

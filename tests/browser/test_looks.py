@@ -1,0 +1,94 @@
+"""Issue 22, point 15 in Chromium: buttons that belong together sit together, an error under
+one field leaves the row's other fields and button in line, the new key's banner has room,
+and no page asks for a favicon that isn't there."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from orgs import invitations
+from orgs.models import Organization
+from tests.browser.helpers import force_login, shoot
+
+pytestmark = pytest.mark.browser
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def test_accept_and_decline_sit_side_by_side(demo, page):
+    invitation = invitations.invite(
+        org=Organization.objects.get(slug="acme"),
+        email="outsider@example.com",
+        role="reader",
+        actor=User.objects.get(email="owner@example.com"),
+        via="web",
+        link="/",
+    )
+    force_login(page, demo.url, "outsider@example.com")
+    page.goto(f"{demo.url}/invitations/{invitation.token}/")
+    accept = _box(page.get_by_role("button", name="Accept the invitation to Acme Corp"))
+    decline = _box(page.get_by_role("button", name="Decline the invitation to Acme Corp"))
+    assert decline["x"] - (accept["x"] + accept["width"]) < 24
+    shoot(page, "invitation")
+
+
+def test_a_secret_name_error_keeps_value_and_save_in_line(demo, page):
+    force_login(page, demo.url, "member@example.com")
+    page.goto(f"{demo.url}/settings/secrets/")
+    page.fill("#id_name", "OPENAI_API_KEY")
+    page.fill("#id_value", "sk-first-value-0123456789")
+    page.get_by_role("button", name="Save secret").click()
+    page.fill("#id_name", "OPENAI_API_KEY")  # again: refused by the server, next to the field
+    page.fill("#id_value", "sk-second-value-0123456789")
+    page.get_by_role("button", name="Save secret").click()
+    expect(page.locator("#id_name_error")).to_be_visible()
+    name, value = _box(page.locator("#id_name")), _box(page.locator("#id_value"))
+    save = _box(page.get_by_role("button", name="Save secret"))
+    assert abs(name["y"] - value["y"]) < 2
+    assert abs((save["y"] + save["height"] / 2) - (name["y"] + name["height"] / 2)) < 4
+    shoot(page, "secrets-name-error")
+
+
+def test_the_new_key_banner_has_room_and_no_favicon_404(demo, page):
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    force_login(page, demo.url, "member@example.com")
+    page.goto(f"{demo.url}/settings/api-keys/")
+    page.get_by_label("Name").fill("laptop")
+    page.get_by_role("button", name="Create key").click()
+    banner = _box(page.locator("#new-key"))
+    heading = _box(page.get_by_role("heading", name="Your keys"))
+    assert heading["y"] - (banner["y"] + banner["height"]) >= 16
+    shoot(page, "api-keys-new-key")
+    assert page.goto(f"{demo.url}/favicon.ico").ok
+    assert missing == []
+
+
+def test_the_matrix_for_label_sits_on_the_line_of_its_choices(demo, page):
+    force_login(page, demo.url, "owner@example.com")
+    page.goto(f"{demo.url}/orgs/acme/access/")
+    shoot(page, "access-matrix-bulk")
+    legend = _box(page.locator(".matrix-scope legend"))
+    first = _box(page.get_by_label("the members ticked below"))
+    assert abs((legend["y"] + legend["height"] / 2) - (first["y"] + first["height"] / 2)) < 6
+    assert legend["x"] < first["x"]  # before it on its line, not above it
+    second = _box(page.get_by_label("everyone in Acme Corp (4)"))
+    assert second["x"] > legend["x"] + legend["width"]  # a wrapped choice stays beside "For"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/catalog/platformmodel/", "/admin/catalog/catalogmodel/", "/admin/orgs/membership/"],
+)
+def test_admin_lists_fit_at_1280(demo, page, path):
+    force_login(page, demo.url, "admin@example.com")
+    page.goto(demo.url + path)
+    table = _box(page.locator("#result_list"))
+    assert table["x"] + table["width"] <= 1280
+    expect(page.locator("#site-name")).to_contain_text("Dreadnode")
