@@ -93,13 +93,7 @@ def resend(
     _check_role(role)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Invitation.objects.select_for_update()
-            .filter(org=org, pk=invitation_id, status=Status.PENDING)
-            .first()
-        )
-        if locked is None:
-            raise Http404("No such pending invitation.")
+        locked = _locked_pending_of(org, invitation_id)
         before = locked.role
         _resend(locked, org=org, role=role, actor=actor, via=via, now=now)
     _mail(locked, actor=actor, link=link)
@@ -250,14 +244,20 @@ def decline(*, invitation: Invitation, user: User, via: str, now: datetime | Non
 def revoke(*, org: Organization, invitation_id: int, actor: User, via: str) -> Invitation:
     """Withdraw a pending invitation of `org` (expired ones too); 404 for anything else."""
     with transaction.atomic():
-        locked = (
-            Invitation.objects.select_for_update()
-            .filter(org=org, pk=invitation_id, status=Status.PENDING)
-            .first()
-        )
-        if locked is None:
-            raise Http404("No such pending invitation.")
+        locked = _locked_pending_of(org, invitation_id)
         _close(locked, org, Status.REVOKED, Kind.UNINVITED, actor=actor, via=via)
+    return locked
+
+
+def _locked_pending_of(org: Organization, invitation_id: int) -> Invitation:
+    """A pending invitation of `org`, locked for this transaction; 404 for anything else."""
+    locked = (
+        Invitation.objects.select_for_update()
+        .filter(org=org, pk=invitation_id, status=Status.PENDING)
+        .first()
+    )
+    if locked is None:
+        raise Http404("No such pending invitation.")
     return locked
 
 
