@@ -69,10 +69,17 @@ def shoot(page, name: str) -> None:
     _at_each_width(page, lambda width: screenshot(page, f"{name}-{width}"))
 
 
-def assert_accessible(page, name: str) -> None:
-    """Run axe-core at both widths; fail listing every serious or critical violation."""
+def assert_accessible(page, name: str, *, shots: str | None = None) -> None:
+    """Run axe-core at both widths; fail listing every serious or critical violation. With
+    `shots`, also take `shoot`'s screenshots under that name, in the same pass."""
     found: list[tuple[int, dict]] = []
-    _at_each_width(page, lambda width: found.extend((width, v) for v in _blocking_violations(page)))
+
+    def check(width: int) -> None:
+        if shots:
+            screenshot(page, f"{shots}-{width}")
+        found.extend((width, v) for v in _blocking_violations(page))
+
+    _at_each_width(page, check)
     if found:
         nodes = sum(len(v["targets"]) for _, v in found)
         raise AccessibilityViolations(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, force_login, settled, shoot
+from tests.browser.helpers import assert_accessible, force_login, settled
 
 pytestmark = pytest.mark.browser
 MODELS = ["Claude Opus 4.6", "GPT-5.2", "Gemini 3 Pro"]
@@ -27,8 +27,7 @@ def test_each_cell_names_its_model_on_a_phone(matrix):
     expect(cells).to_have_count(len(MODELS))
     for cell, name in zip(cells.all(), MODELS, strict=True):
         expect(cell.get_by_text(name, exact=True)).to_be_visible()
-    shoot(matrix, "access-matrix-narrow")
-    assert_accessible(matrix, "access matrix")
+    assert_accessible(matrix, "access matrix", shots="access-matrix-narrow")
 
 
 def test_cells_work_by_keyboard_on_a_phone(matrix):

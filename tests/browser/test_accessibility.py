@@ -18,7 +18,7 @@ from catalog.models import CatalogModel, PlatformModel
 from orgs.invitations import invite
 from orgs.models import AccessRequest, Invitation, Membership, Organization
 from orgs.services import set_model_access
-from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login, shoot
+from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login
 
 pytestmark = pytest.mark.browser
 Open = Callable[[object, str], None]
@@ -237,8 +237,7 @@ def test_page_has_no_serious_accessibility_violations(walkthrough, page, name, p
     if persona:
         force_login(page, walkthrough.url, persona)
     open_state(page, walkthrough.url)
-    shoot(page, name)
-    assert_accessible(page, name)
+    assert_accessible(page, name, shots=name)
 
 
 def test_the_check_reports_what_it_finds(demo, page):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import EnabledModel
-from tests.browser.helpers import assert_accessible, force_login, settled, shoot
+from tests.browser.helpers import assert_accessible, force_login, settled
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,7 @@ def test_a_model_shows_once_and_its_hosts_can_be_added(demo, page):
     names = page.locator("#result-rows .model-name")
     expect(names.get_by_text("Claude Sonnet 4.6", exact=True)).to_have_count(1)
     rows.first.get_by_text("other host").click()
-    shoot(page, "search-grouped")
-    assert_accessible(page, "search grouped")
+    assert_accessible(page, "search grouped", shots="search-grouped")
     rows.first.get_by_role("button", name="Add vertex_ai/claude-sonnet-4-6", exact=True).click()
     settled(page)
     expect(page.locator("#byok")).to_contain_text("vertex_ai/claude-sonnet-4-6")
