@@ -168,7 +168,7 @@ def _provider_slug(value: str) -> str | None:
 
 
 def _unknown_provider(value: str) -> str:
-    guess = closest(value.lower(), Counter(PROVIDERS))
+    guess = closest(value.lower(), Counter(PROVIDERS.keys()))
     hint = f"did you mean provider:{guess}?" if guess else "try provider:anthropic."
     return f"No provider called “{value}”; {hint}"
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catalog.search import parse_query, search_catalog
 
@@ -47,3 +51,17 @@ def test_price_and_context_hints_never_suggest_each_other():
 def test_known_providers_by_slug_or_label(token, slug):
     params = parse_query(token)
     assert (params.provider, params.errors) == (slug, [])
+
+
+@pytest.mark.parametrize("value", ["a", "zz", "o", "q", "x"])
+def test_a_short_unknown_provider_gets_a_hint_not_an_error(value):
+    """Several providers tie for a short value: the tie is broken by name, never by comparing
+    providers (a `TypeError`, a 500, before)."""
+    (error,) = parse_query(f"provider:{value} claude").errors
+    assert error.startswith(f"No provider called “{value}”;")
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "_-.", min_size=1, max_size=12))
+def test_any_provider_value_parses(value):
+    params = parse_query(f"provider:{value}")
+    assert params.provider or params.errors
