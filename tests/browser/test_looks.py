@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from orgs import invitations
 from orgs.models import Organization
-from tests.browser.helpers import force_login, shoot
+from tests.browser.helpers import assert_accessible, force_login, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,18 @@ def test_admin_lists_fit_at_1280(demo, page, path):
     table = _box(page.locator("#result_list"))
     assert table["x"] + table["width"] <= 1280
     expect(page.locator("#site-name")).to_contain_text("Dreadnode")
+
+
+def test_matrix_row_borders_span_the_checkbox_cell(demo, page):
+    force_login(page, demo.url, "owner@example.com")
+    page.goto(f"{demo.url}/orgs/acme/access/")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        # Each row's cells draw the same bottom border: none draws a line its neighbours don't.
+        borders = page.locator(".matrix tbody tr").evaluate_all(
+            "rows => rows.map(r => [...r.cells].map(c => getComputedStyle(c).borderBottomWidth))"
+        )
+        assert all(len(set(row)) == 1 for row in borders), (width, borders)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, "access-matrix-rows")
+    assert_accessible(page, "model access")
