@@ -268,8 +268,14 @@ def test_a_partly_saved_multi_key_provider_says_so(client, contributor):
     services.add_model(user=contributor, model_id="azure/gpt-4o")
     services.save_secret(user=contributor, name="AZURE_API_KEY", value="azure-secret-value")
     client.force_login(contributor)
-    row = table_rows(client.get(PAGE).content.decode(), "byok-row-")[0][3]
-    assert "Partly in Secrets" in row and "or save them in Secrets" in row
+    html = client.get(PAGE).content.decode()
+    assert "Partly in Secrets" in table_rows(html, "byok-row-")[0][3]
+    # The note names only what is still missing.
+    note = html.split('id="byok-keys">')[1].split("</p>")[0]
+    assert re.sub(r"<[^>]+>", "", note) == (
+        "Set AZURE_API_BASE + AZURE_API_VERSION in the shell where you run the TUI,"
+        " or save them in Secrets."
+    )
 
 
 def test_restricted_membership_keeps_its_banner(client, restricted):
