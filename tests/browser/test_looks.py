@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from accounts import services
 from accounts.models import User
 from orgs import invitations
 from orgs.models import Organization
@@ -107,3 +108,16 @@ def test_matrix_row_borders_span_the_checkbox_cell(demo, page):
     page.set_viewport_size({"width": 1280, "height": 900})
     shoot(page, "access-matrix-rows")
     assert_accessible(page, "model access")
+
+
+def test_the_search_box_is_above_the_fold_once_you_have_models(demo, page):
+    member = User.objects.get(email="member@example.com")
+    for model_id in ("anthropic/claude-opus-4-5", "openai/gpt-5.2", "gemini/gemini-2.5-pro"):
+        services.add_model(user=member, model_id=model_id)
+    force_login(page, demo.url, "member@example.com")
+    page.goto(f"{demo.url}/settings/chat-models/")
+    expect(page.locator("#byok tbody tr")).to_have_count(3)
+    search = _box(page.get_by_role("searchbox", name="Search models"))
+    assert search["y"] + search["height"] <= 900
+    shoot(page, "chat-models-with-models")
+    assert_accessible(page, "chat models")
