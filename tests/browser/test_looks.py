@@ -121,3 +121,25 @@ def test_the_search_box_is_above_the_fold_once_you_have_models(demo, page):
     assert search["y"] + search["height"] <= 900
     shoot(page, "chat-models-with-models")
     assert_accessible(page, "chat models")
+
+
+def test_confirm_boxes_open_in_place_at_both_widths(demo, page):
+    member = User.objects.get(email="member@example.com")
+    services.add_model(user=member, model_id="anthropic/claude-opus-4-5")
+    services.save_secret(user=member, name="ANTHROPIC_API_KEY", value="sk-ant-0123456789abcdef")
+    force_login(page, demo.url, "member@example.com")
+    for path, summary, yes in [
+        ("/settings/chat-models/", "Reset to defaults", "Yes, remove all 1 of my models"),
+        ("/settings/secrets/", "Delete ANTHROPIC_API_KEY", "Yes, delete ANTHROPIC_API_KEY"),
+    ]:
+        page.goto(demo.url + path)
+        page.get_by_text(summary, exact=True).or_(page.get_by_label(summary)).first.click()
+        expect(page.get_by_role("button", name=yes)).to_be_visible()
+        assert "{#" not in page.locator("body").inner_text()  # no template comment shows
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            box = _box(page.locator("details.confirm[open] .confirm-box"))
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        page.set_viewport_size({"width": 1280, "height": 900})
+        shoot(page, "confirm-" + path.strip("/").split("/")[-1])
+        assert_accessible(page, path)
