@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from catalog.models import CAPABILITIES
-from catalog.names import display_name, model_tail, version_key
+from catalog.names import display_name, model_key, model_tail, version_key
 from catalog.providers import get_provider, routable_provider
 from catalog.search import build_search_text, normalize, provider_tier
 
@@ -142,6 +142,7 @@ def record_for(
         ),
         "name_norm": normalize(name)[:255],
         "tail_norm": normalize(tail)[:255],
+        "model_key": model_key(normalize(tail)[:255]),
         "version_key": version_key(name),
         "provider_tier": provider_tier(model_id=model_id, tail=tail, provider=provider),
         **capability_flags(entry),

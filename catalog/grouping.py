@@ -2,9 +2,11 @@
 where the catalog has it, with the other hosts that serve the same model beside it (each
 still addable: the id is what a picker stores). The JSON API keeps one row per id.
 
-Rows are the same model when their tails match (`tail_norm`: the id without provider,
-gateway vendor, region or version suffixes, normalised), so `anthropic/claude-sonnet-4-6`,
-`bedrock/eu.anthropic.claude-sonnet-4-6` and `openrouter/anthropic/claude-sonnet-4.6` are one.
+Rows are the same model when their keys match (`model_key`: the id without provider,
+gateway vendor, region or version suffixes, normalised, then as hosts spell it alike), so
+`anthropic/claude-sonnet-4-6`, `bedrock/eu.anthropic.claude-sonnet-4-6` and
+`openrouter/anthropic/claude-sonnet-4.6` are one, and so are `heroku/claude-4-sonnet` and
+`bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0`.
 A model ranks where its best-ranked row does; the row shown is the maker's (current before
 retired), else the best-ranked host's. A retired row shown carries its successor.
 """
@@ -31,7 +33,7 @@ from catalog.search import (
 
 
 def _key(model: CatalogModel) -> str:
-    return model.tail_norm or model.model_id
+    return model.model_key or model.model_id
 
 
 def _retired(model: CatalogModel) -> bool:
@@ -57,7 +59,7 @@ def grouped_page(params: SearchParams) -> SearchResult:
         start += MAX_LIMIT
     keys = list(groups)[params.offset : params.offset + limit]
     models = _shown(params, keys, groups)
-    total = len(groups) if read_all else matching_count(params, distinct="tail_norm")
+    total = len(groups) if read_all else matching_count(params, distinct="model_key")
     return SearchResult.counted(models, total, params.offset, limit)
 
 
@@ -69,13 +71,13 @@ def _shown(
     every: dict[str, list[CatalogModel]] = {}
     rows = (
         filtered(params)
-        .filter(tail_norm__in=keys)
+        .filter(model_key__in=keys)
         .annotate(id_length=Length("model_id"))
         .defer("search_text")
         .order_by(*STATIC_ORDER)
     )
     for row in rows:
-        every.setdefault(row.tail_norm, []).append(row)
+        every.setdefault(row.model_key, []).append(row)
     shown = []
     for key in keys:
         rows_of = every.get(key) or groups[key]

@@ -151,6 +151,8 @@ class CatalogModel(ModelSpecs, Versioned):
     search_text = models.TextField(default="", editable=False)
     name_norm = models.CharField(max_length=255, default="", editable=False)
     tail_norm = models.CharField(max_length=255, default="", editable=False)
+    # The same for every host's id of one model (catalog.names.model_key): search groups by it.
+    model_key = models.CharField(max_length=255, default="", editable=False, db_index=True)
     version_key = models.FloatField(default=0, editable=False)
     provider_tier = models.PositiveSmallIntegerField(default=1, editable=False)
     synced_at = models.DateTimeField(null=True, blank=True)

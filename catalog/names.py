@@ -61,6 +61,24 @@ def model_tail(model_id: str) -> str:
     return re.sub(r"[:@](?:\d+|default|latest)$", "", tail)
 
 
+# What hosts spell differently in one model's id, in its normalised tail ("claude sonnet 4 5"):
+# Databricks' own prefix ("databricks claude ..."), Bedrock's first-version suffix with the
+# release date before it ("20250514 v 1"), and the older word order that puts Claude's version
+# before its line ("claude 4 sonnet"). A date alone stays: Claude 3.5 Sonnet's two releases
+# differ only by theirs. So does "v 2".
+_HOST_PREFIX = re.compile(r"^(?:databricks|system ai) (?=.)")
+_HOST_SUFFIX = re.compile(r"(?: 20\d{6})? v 1$")
+_CLAUDE_OLD_ORDER = re.compile(r"^claude((?: \d+)+) (opus|sonnet|haiku)\b")
+
+
+def model_key(tail_norm: str) -> str:
+    """One key for every id of the same model, whoever hosts it: `heroku/claude-4-sonnet`,
+    `bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0` and `vercel_ai_gateway/anthropic/
+    claude-sonnet-4` are all "claude sonnet 4", while Sonnet 4.5 stays "claude sonnet 4 5"."""
+    key = _HOST_SUFFIX.sub("", _HOST_PREFIX.sub("", tail_norm))
+    return _CLAUDE_OLD_ORDER.sub(r"claude \2\1", key) or tail_norm
+
+
 def _word(token: str) -> str:
     low = token.lower()
     if low in ACRONYMS:

@@ -3,6 +3,8 @@ whole in the audit log. (tests/browser/test_looks.py measures the rest in Chromi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from orgs import services
@@ -36,3 +38,28 @@ def test_audit_keeps_each_model_id_whole(client, owner, restricted, platform_mod
     html = client.get("/orgs/acme/audit/").content.decode()
     assert '<span class="id-whole">dn/claude-opus-4-6</span>' in html
     assert '<span class="id-whole">dn/gpt-5.2</span>' in html
+
+
+def test_confirm_before_delete_markup_lives_in_one_include():
+    """Issue 20, goal 5: the no-JS confirm disclosure is written once, in templates/_confirm.html,
+    and the pages include it (with their own question)."""
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    written = sorted(
+        str(path.relative_to(templates))
+        for path in templates.glob("**/*.html")
+        if '<details class="confirm"' in path.read_text() or "confirm-box" in path.read_text()
+    )
+    assert written == ["_confirm.html"]
+    including = sorted(
+        str(path.relative_to(templates))
+        for path in templates.glob("**/*.html")
+        if '{% include "_confirm.html"' in path.read_text()
+    )
+    assert including == [
+        "accounts/api_keys.html",
+        "accounts/chat_models.html",
+        "accounts/secrets.html",
+        "orgs/members.html",
+        "orgs/requests.html",
+        "orgs/undeployed.html",
+    ]

@@ -11,6 +11,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import CAPABILITIES, Lifecycle, lifecycle
+from catalog.providers import KeyRequirement
 
 register = template.Library()
 
@@ -78,3 +79,15 @@ def lifecycle_badge(model: Any) -> str:
             '<span class="badge badge-warn">Retiring on {}</span>', deprecation_date.isoformat()
         )
     return ""
+
+
+@register.filter
+def keys_to_set(models: Any) -> list[KeyRequirement]:
+    """What the models still miss in Secrets (of a provider that needs any one of its keys,
+    each of them), each once, in list order: the one "Set … in the shell" note names them."""
+    found = {
+        KeyRequirement(tuple(model.missing_keys), any=model.keys.any): None
+        for model in models
+        if model.missing_keys
+    }
+    return list(found)

@@ -32,7 +32,7 @@ def result_ids(html: str) -> list[str]:
 
 def models(query: str) -> list[str]:
     """The models a query finds, one per model (its tail), in the page's order."""
-    return list(dict.fromkeys(m.tail_norm for m in search_queryset(parse_query(query))))
+    return list(dict.fromkeys(m.model_key for m in search_queryset(parse_query(query))))
 
 
 def status(html: str) -> str:
@@ -68,7 +68,7 @@ def test_every_match_can_be_reached_page_by_page(client, contributor):
         seen += re.findall(r'<div class="model-id">(.*?)</div>', html.split('id="results"')[1])
         if "Show more" not in html:
             break
-    tails = dict(CatalogModel.objects.values_list("model_id", "tail_norm"))
+    tails = dict(CatalogModel.objects.values_list("model_id", "model_key"))
     assert [tails[s.replace("<wbr>", "")] for s in seen] == expected
 
 
@@ -80,7 +80,7 @@ def test_show_more_with_htmx_appends_the_next_rows_and_updates_the_count(client,
     html = response.content.decode()
     assert html.lstrip().startswith("<tr>") and "<table" not in html
     assert result_ids(html) == [m.model_id for m in second]
-    assert [m.tail_norm for m in second] == expected[20:40]
+    assert [m.model_key for m in second] == expected[20:40]
     assert 'id="results-more" class="results-more" hx-swap-oob="true"' in html
     assert "?q=claude&amp;page=3" in html
     assert f"{len(expected)} results · showing 1–40" in html  # rows 1-40 are on the page now
@@ -268,8 +268,14 @@ def test_a_partly_saved_multi_key_provider_says_so(client, contributor):
     services.add_model(user=contributor, model_id="azure/gpt-4o")
     services.save_secret(user=contributor, name="AZURE_API_KEY", value="azure-secret-value")
     client.force_login(contributor)
-    row = table_rows(client.get(PAGE).content.decode(), "byok-row-")[0][3]
-    assert "Partly in Secrets" in row and "or save them in Secrets" in row
+    html = client.get(PAGE).content.decode()
+    assert "Partly in Secrets" in table_rows(html, "byok-row-")[0][3]
+    # The note names only what is still missing.
+    note = html.split('id="byok-keys">')[1].split("</p>")[0]
+    assert re.sub(r"<[^>]+>", "", note) == (
+        "Set AZURE_API_BASE + AZURE_API_VERSION in the shell where you run the TUI,"
+        " or save them in Secrets."
+    )
 
 
 def test_restricted_membership_keeps_its_banner(client, restricted):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 
+from accounts import services
 from accounts.models import MAX_BYOK_MODELS, EnabledModel
 from catalog.grouping import grouped_page
 from catalog.models import CatalogModel, PlatformModel
@@ -169,9 +171,35 @@ def test_an_added_model_says_which_key_it_needs_and_where_to_set_it(client, cont
     client.force_login(contributor)
     html = client.post(PAGE + "add/", {"model_id": OPUS}, **HTMX).content.decode()
     key_cell = table_rows(html, "byok-row-")[0][3]
-    assert key_cell.startswith("Set ANTHROPIC_API_KEY in the shell where you run the TUI")
-    assert "Not in Secrets" in key_cell
+    assert key_cell.startswith("ANTHROPIC_API_KEY Not in Secrets")
     assert "/settings/secrets/?name=ANTHROPIC_API_KEY" in html
+    assert "Set ANTHROPIC_API_KEY in the shell where you run the TUI, or save it in Secrets." in (
+        _text(html)
+    )
+
+
+def test_the_shell_note_is_said_once_naming_the_keys_not_in_secrets(client, contributor):
+    sonnet, gpt, gemini = "anthropic/claude-sonnet-4-5", "openai/gpt-5.2", "gemini/gemini-2.5-pro"
+    for model_id in (OPUS, sonnet, gpt, gemini):
+        services.add_model(user=contributor, model_id=model_id)
+    client.force_login(contributor)
+    html = client.get(PAGE).content.decode()
+    assert html.count("in the shell where you run the TUI") == 1
+    assert (
+        "Set ANTHROPIC_API_KEY, OPENAI_API_KEY and GEMINI_API_KEY or GOOGLE_API_KEY in the shell"
+        " where you run the TUI, or save them in Secrets." in _text(html)
+    )
+    services.save_secret(user=contributor, name="OPENAI_API_KEY", value="sk-test-0123456789")
+    services.save_secret(user=contributor, name="GOOGLE_API_KEY", value="g-test-0123456789")
+    note = "Set ANTHROPIC_API_KEY in the shell where you run the TUI, or save it in Secrets."
+    assert note in _text(client.get(PAGE).content.decode())
+    services.save_secret(user=contributor, name="ANTHROPIC_API_KEY", value="sk-ant-0123456789")
+    assert "in the shell where you run the TUI" not in client.get(PAGE).content.decode()
+
+
+def _text(html: str) -> str:
+    """The page's text with tags dropped and spaces collapsed, as a person reads it."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def test_add_marks_the_search_result_added_out_of_band(client, contributor):

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from accounts import services
 from accounts.models import User
 from orgs import invitations
 from orgs.models import Organization
-from tests.browser.helpers import force_login, shoot
+from tests.browser.helpers import assert_accessible, force_login, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +93,53 @@ def test_admin_lists_fit_at_1280(demo, page, path):
     table = _box(page.locator("#result_list"))
     assert table["x"] + table["width"] <= 1280
     expect(page.locator("#site-name")).to_contain_text("Dreadnode")
+
+
+def test_matrix_row_borders_span_the_checkbox_cell(demo, page):
+    force_login(page, demo.url, "owner@example.com")
+    page.goto(f"{demo.url}/orgs/acme/access/")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        # Each row's cells draw the same bottom border: none draws a line its neighbours don't.
+        borders = page.locator(".matrix tbody tr").evaluate_all(
+            "rows => rows.map(r => [...r.cells].map(c => getComputedStyle(c).borderBottomWidth))"
+        )
+        assert all(len(set(row)) == 1 for row in borders), (width, borders)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, "access-matrix-rows")
+    assert_accessible(page, "model access")
+
+
+def test_the_search_box_is_above_the_fold_once_you_have_models(demo, page):
+    member = User.objects.get(email="member@example.com")
+    for model_id in ("anthropic/claude-opus-4-5", "openai/gpt-5.2", "gemini/gemini-2.5-pro"):
+        services.add_model(user=member, model_id=model_id)
+    force_login(page, demo.url, "member@example.com")
+    page.goto(f"{demo.url}/settings/chat-models/")
+    expect(page.locator("#byok tbody tr")).to_have_count(3)
+    search = _box(page.get_by_role("searchbox", name="Search models"))
+    assert search["y"] + search["height"] <= 900
+    shoot(page, "chat-models-with-models")
+    assert_accessible(page, "chat models")
+
+
+def test_confirm_boxes_open_in_place_at_both_widths(demo, page):
+    member = User.objects.get(email="member@example.com")
+    services.add_model(user=member, model_id="anthropic/claude-opus-4-5")
+    services.save_secret(user=member, name="ANTHROPIC_API_KEY", value="sk-ant-0123456789abcdef")
+    force_login(page, demo.url, "member@example.com")
+    for path, summary, yes in [
+        ("/settings/chat-models/", "Reset to defaults", "Yes, remove all 1 of my models"),
+        ("/settings/secrets/", "Delete ANTHROPIC_API_KEY", "Yes, delete ANTHROPIC_API_KEY"),
+    ]:
+        page.goto(demo.url + path)
+        page.get_by_text(summary, exact=True).or_(page.get_by_label(summary)).first.click()
+        expect(page.get_by_role("button", name=yes)).to_be_visible()
+        assert "{#" not in page.locator("body").inner_text()  # no template comment shows
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            box = _box(page.locator("details.confirm[open] .confirm-box"))
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        page.set_viewport_size({"width": 1280, "height": 900})
+        shoot(page, "confirm-" + path.strip("/").split("/")[-1])
+        assert_accessible(page, path)

@@ -23,8 +23,9 @@ def test_each_model_shows_once_from_its_maker_with_its_hosts():
     found = page("sonnet 4")
     ids = [m.model_id for m in found.models]
     assert ids[0] == "anthropic/claude-sonnet-4-6"
-    tails = [m.tail_norm for m in found.models]
-    assert len(tails) == len(set(tails)) == found.total > 10, ids  # other models fill the page
+    tails = [m.model_key for m in found.models]
+    # Other models fill the page: every Sonnet 4.x once, whoever hosts it.
+    assert len(tails) == len(set(tails)) == found.total >= 5, ids
     hosts = [h.model_id for h in found.models[0].other_hosts]
     assert {"bedrock/anthropic.claude-sonnet-4-6", "vertex_ai/claude-sonnet-4-6"} <= set(hosts)
     assert "anthropic/claude-sonnet-4-6" not in hosts
@@ -32,7 +33,7 @@ def test_each_model_shows_once_from_its_maker_with_its_hosts():
 
 def test_pages_follow_on_without_repeating_a_model():
     first, second = page("claude", limit=10), page("claude", limit=10, offset=10)
-    shown = [m.tail_norm for m in first.models + second.models]
+    shown = [m.model_key for m in first.models + second.models]
     assert len(shown) == len(set(shown)) == 20
     assert first.total == second.total > 20 and first.next_offset == 10
 
@@ -76,3 +77,60 @@ def test_the_page_offers_the_successor_and_adding_a_retired_model_says_so(
     response = client.post(PAGE + "add/", {"model_id": "anthropic/claude-sonnet-4-5"}, follow=True)
     text = response.content.decode()
     assert "It is retired (since 2026-11-30): anthropic/claude-sonnet-" in text
+
+
+# Hosts spell one model's id differently: the old word order (heroku/claude-4-sonnet), Bedrock's
+# dated first version (…claude-sonnet-4-20250514-v1:0, with a region or without).
+SONNET_4 = [
+    "heroku/claude-4-sonnet",
+    "snowflake/claude-4-sonnet",
+    "bedrock/anthropic.claude-sonnet-4-20250514-v1:0",
+    "bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0",
+    "vercel_ai_gateway/anthropic/claude-sonnet-4",
+    "databricks/databricks-claude-sonnet-4",
+]
+SONNET_4_5 = [
+    "anthropic/claude-sonnet-4-5",
+    "replicate/anthropic/claude-4.5-sonnet",
+    "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "bedrock/claude-sonnet-4-5-20250929-v1:0",
+]
+
+
+def _group_of(model_id: str, found) -> set[str]:
+    """The ids shown together with `model_id` (its row and the hosts beside it)."""
+    for m in found.models:
+        ids = {m.model_id, *(h.model_id for h in m.other_hosts)}
+        if model_id in ids:
+            return ids
+    raise AssertionError(f"{model_id} is not on the page")
+
+
+def test_hosts_spellings_of_a_model_group_with_it():
+    found = page("sonnet 4", limit=50)
+    sonnet_4 = _group_of("heroku/claude-4-sonnet", found)
+    assert set(SONNET_4) <= sonnet_4
+    first = page("sonnet 4.5").models[0]
+    assert first.model_id == "anthropic/claude-sonnet-4-5"  # the maker's row, with every host
+    assert set(SONNET_4_5) <= {first.model_id, *(h.model_id for h in first.other_hosts)}
+
+
+def test_different_models_stay_apart():
+    found = page("sonnet 4", limit=50)
+    sonnet_4, sonnet_4_5 = _group_of(SONNET_4[0], found), _group_of(SONNET_4_5[0], found)
+    assert sonnet_4.isdisjoint(sonnet_4_5)
+    assert "anthropic/claude-sonnet-4-6" not in sonnet_4 | sonnet_4_5
+    opus = page("opus 4", limit=50)
+    assert _group_of("bedrock/anthropic.claude-opus-4-20250514-v1:0", opus).isdisjoint(
+        _group_of("bedrock/anthropic.claude-opus-4-1-20250805-v1:0", opus)
+    )
+    # Bedrock's second version of a release is another model, and so is a v2 of any other line.
+    firefunction = page("firefunction")
+    assert len(firefunction.models) == firefunction.total == 2
+
+
+def test_the_api_keeps_one_row_per_host_spelling(contributor):
+    models = ApiClient(contributor).get("/inference/catalog", query="sonnet 4", limit=100)
+    ids = [m["id"] for m in models.json()["models"]]
+    assert len(ids) == len(set(ids))
+    assert {"heroku/claude-4-sonnet", "bedrock/anthropic.claude-sonnet-4-20250514-v1:0"} <= set(ids)
