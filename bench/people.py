@@ -58,7 +58,6 @@ TYPED = [
     "gemma 3 27b",
     "anthropic/claude",
     "openai/gpt-5",
-    "provider:anthropic sonnet",
     "cap:vision gemini",
 ]
 
