@@ -18,7 +18,6 @@ Goals: the access endpoint's req/s ≥ the proxy's `/v1/models`; the module's wa
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -47,9 +46,7 @@ def measure(db_url: str) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     keys_file = work / "keys.txt"
     keys_file.write_text("\n".join(keys) + "\n")
-    env = throughput.production_env(
-        db_url, REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-    )
+    env = throughput.production_env(db_url, REDIS_URL=throughput.REDIS_URL)
     results = []
     data: dict = {"keys": len(keys), "proxy": LITELLM.exists()}
     with throughput.gunicorn(env, throughput.WORKERS) as base:

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 WRK = ["-t2", "-c8", "-d10s", "--latency"]
 SECRET_KEY = "bench-" + "x" * 50
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 LITELLM = ROOT / ".venv-gateway" / "bin" / "litellm"
 MASTER_KEY = "sk-bench-gateway-master"
 SHAPES = ("warm", "realistic")
@@ -271,9 +272,12 @@ def measure(db_url: str, shapes: tuple[str, ...] = SHAPES) -> dict:
         "realistic": lambda: people.realistic(SECRET_KEY),
     }
     files = {shape: prepare[shape]() for shape in shapes}
-    env = production_env(
-        db_url, REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-    )
+    import redis
+
+    # Every run starts from an empty cache, as after a deploy, so that runs compare: the
+    # first request of each person and key in a run finds nothing kept for them.
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = production_env(db_url, REDIS_URL=REDIS_URL)
     results: dict = {}
     with gunicorn(env, WORKERS) as base, _proxy_if_installed(base) as url:
         for shape, shape_files in files.items():
