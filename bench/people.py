@@ -192,12 +192,12 @@ def owners(count: int = OWNERS) -> list[User]:
     emails = ["bench-owner@example.com"] + [
         f"bench-owner{n}@example.com" for n in range(2, count + 1)
     ]
-    people = []
+    found = []
     for email in emails:
         user = User.objects.filter(email=email).first() or User.objects.create_user(email)
         Membership.objects.get_or_create(org=org, user=user, defaults={"role": Role.OWNER})
-        people.append(user)
-    return people
+        found.append(user)
+    return found
 
 
 def session_cookies(users: list[User], secret_key: str) -> list[str]:
