@@ -105,8 +105,9 @@ def serving(args: list[str], url: str, ready: str, **popen) -> Iterator[str]:
     import requests
 
     server = subprocess.Popen(args, start_new_session=True, **popen)
+    deadline = time.monotonic() + 180  # LiteLLM takes a minute on a busy machine
     try:
-        for _ in range(300):
+        while True:
             if server.poll() is not None:
                 raise SystemExit(f"{Path(args[0]).name} exited")
             try:
@@ -114,9 +115,9 @@ def serving(args: list[str], url: str, ready: str, **popen) -> Iterator[str]:
                     break
             except requests.RequestException:  # still booting
                 pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{Path(args[0]).name} did not answer on {url}")
             time.sleep(0.2)
-        else:
-            raise SystemExit(f"{Path(args[0]).name} did not answer on {url}")
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
