@@ -5,7 +5,7 @@ gunicorn with 2 workers, Redis) and 1,000 members of the bench org get an API ke
 allowlists of every kind (`null`, `[]`, one to three aliases). Measured:
 
 - the app's `GET /api/v1/gateway/access`, each request with the next of the 1,000 keys (wrk's
-  Lua script bench/rotate_keys.lua), the question the gateway asks;
+  Lua script bench/people.lua), the question the gateway asks;
 - with `.venv-gateway` (`make gateway-venv`), a real LiteLLM proxy (2 workers) serving the
   bench's `dn/` aliases through gateway/litellm_auth.py, asking that app: its `GET /v1/models`
   with the master key (no question to the app: the proxy's own cost), with one member's key
@@ -18,104 +18,16 @@ Goals: the access endpoint's req/s ≥ the proxy's `/v1/models`; the module's wa
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+import people
 import throughput
-from throughput import Endpoint
+from throughput import LITELLM, MASTER_KEY, Crowd, Endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
-LITELLM = ROOT / ".venv-gateway" / "bin" / "litellm"
 GATEWAY_PYTHON = ROOT / ".venv-gateway" / "bin" / "python"
-MASTER_KEY = "sk-bench-gateway-master"
-KEYS = 1_000
-KEY_NAME = "bench-gateway"
-
-
-def prepare_keys(count: int = KEYS) -> list[str]:
-    """An API key for each of `count` contributors of the bench org, their allowlists cycling
-    through every kind; older bench keys are dropped. Returns the raw keys."""
-    from accounts.models import ApiKey
-    from catalog.models import PlatformModel
-    from orgs.models import Membership, Role
-
-    aliases = list(
-        PlatformModel.objects.filter(is_active=True).values_list("model_id", flat=True)[:3]
-    )
-    kinds: list[list[str] | None] = [None, [], aliases[:1], aliases[:2], aliases]
-    members = list(
-        Membership.objects.filter(org__slug="bench", role=Role.CONTRIBUTOR)
-        .select_related("user")
-        .order_by("pk")[:count]
-    )
-    if len(members) < count:
-        raise SystemExit(f"the bench org has {len(members)} contributors, {count} needed")
-    for n, membership in enumerate(members):
-        membership.allowed_model_ids = kinds[n % len(kinds)]
-    Membership.objects.bulk_update(members, ["allowed_model_ids"])
-    ApiKey.objects.filter(name=KEY_NAME).delete()
-    return [ApiKey.issue(user=m.user, name=KEY_NAME)[1] for m in members]
-
-
-@contextmanager
-def proxy(app_url: str, home: Path) -> Iterator[str]:
-    """A LiteLLM proxy with 2 workers and litellm_auth.py in front of `app_url`: its URL."""
-    import requests
-
-    from catalog.models import PlatformModel
-    from gateway.config import config_yaml
-
-    aliases = list(PlatformModel.objects.filter(is_active=True).values_list("model_id", flat=True))
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.yaml").write_text(config_yaml(aliases))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "PYTHONPATH": str(ROOT / "gateway"),
-        "CHAT_MODELS_URL": app_url,
-        "LITELLM_MASTER_KEY": MASTER_KEY,
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-        "LITELLM_TELEMETRY": "False",
-        "LITELLM_LOG": "ERROR",
-    }
-    log = (home / "proxy.log").open("wb")
-    server = subprocess.Popen(
-        [str(LITELLM), "--config", str(home / "config.yaml"), "--num_workers", "2"]
-        + ["--host", "127.0.0.1", "--port", str(port)],
-        cwd=home,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if server.poll() is not None:
-                raise SystemExit(f"the LiteLLM proxy exited: see {home / 'proxy.log'}")
-            try:
-                if requests.get(url + "/health/liveliness", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        else:
-            raise SystemExit(f"the LiteLLM proxy did not start: see {home / 'proxy.log'}")
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-        log.close()
 
 
 def module_p50_ms(app_url: str, key: str) -> float:
@@ -129,35 +41,25 @@ def module_p50_ms(app_url: str, key: str) -> float:
 
 
 def measure(db_url: str) -> dict:
-    keys = prepare_keys()
+    keys = [key for _, key in people.with_api_keys()]
     work = ROOT / "artifacts" / "gateway"
     work.mkdir(parents=True, exist_ok=True)
     keys_file = work / "keys.txt"
     keys_file.write_text("\n".join(keys) + "\n")
-    env = throughput.production_env(
-        db_url, REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-    )
+    env = throughput.production_env(db_url, REDIS_URL=throughput.REDIS_URL)
     results = []
     data: dict = {"keys": len(keys), "proxy": LITELLM.exists()}
     with throughput.gunicorn(env, throughput.WORKERS) as base:
         access = base + "/api/v1/gateway/access"
         # A first pass over every key, as the gateway's steady state has (each key asked
         # again every few seconds); then measured.
-        throughput.run_wrk(Endpoint("warm-up", access, {}, '"models"', ("X-API-Key", keys_file)))
-        results.append(
-            throughput.run_wrk(
-                Endpoint(
-                    f"GET /api/v1/gateway/access ({len(keys):,} keys)",
-                    access,
-                    {},
-                    '"models"',
-                    ("X-API-Key", keys_file),
-                )
-            )
-        )
+        in_turn = Crowd("X-API-Key", keys_file, in_turn=True)
+        throughput.run_wrk(Endpoint("warm-up", access, {}, '"models"', in_turn))
+        name = f"GET /api/v1/gateway/access ({len(keys):,} keys)"
+        results.append(throughput.run_wrk(Endpoint(name, access, {}, '"models"', in_turn)))
         if LITELLM.exists():
             print("  starting a LiteLLM proxy with litellm_auth.py ...", flush=True)
-            with proxy(base, work / "proxy") as url:
+            with throughput.proxy(base, work / "proxy") as url:
                 models = url + "/v1/models"
                 bearer = {"Authorization": f"Bearer {MASTER_KEY}"}
                 member = {"Authorization": f"Bearer {keys[0]}"}
@@ -169,7 +71,7 @@ def measure(db_url: str) -> dict:
                         models,
                         {},
                         '"data"',
-                        ("Authorization", keys_file, "Bearer "),
+                        Crowd("Authorization", keys_file, "Bearer ", in_turn=True),
                     ),
                 ]:
                     print(f"  wrk: {endpoint.name} ...", flush=True)

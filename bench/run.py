@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import gateway_access  # bench/ is on the path when run as a script
+import people
 import throughput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,7 +250,9 @@ def measure_http(db_url: str, repeats: int) -> dict:
 
     with throughput.gunicorn(throughput.production_env(db_url), workers=1) as base:
         session = requests.Session()
-        session.headers["Cookie"] = throughput.session_cookie(base, "bench-owner@example.com")
+        session.headers["Cookie"] = people.session_cookies(people.owners(1), throughput.SECRET_KEY)[
+            0
+        ]
 
         def timed(path: str, n: int, **headers) -> list[float]:
             for _ in range(2):
@@ -302,6 +305,11 @@ def main() -> None:
         choices=["latency", "throughput", "gateway"],
         help="one mode (default: latency, throughput under wrk, then the gateway)",
     )
+    parser.add_argument(
+        "--shape",
+        choices=throughput.SHAPES,
+        help="throughput in one traffic shape (default: warm, then realistic)",
+    )
     args = parser.parse_args()
 
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -322,7 +330,8 @@ def main() -> None:
         results |= latency(db_url, args.repeats)
     if args.only in (None, "throughput"):
         print("Measuring throughput: gunicorn in production settings, wrk ...", flush=True)
-        results["throughput"] = throughput.measure(db_url)
+        shapes = (args.shape,) if args.shape else throughput.SHAPES
+        results["throughput"] = throughput.measure(db_url, shapes)
     if args.only in (None, "gateway"):
         print("Measuring the gateway: the access endpoint and a LiteLLM proxy ...", flush=True)
         results["gateway"] = gateway_access.measure(db_url)
