@@ -26,9 +26,15 @@ def _invite(org, actor):
 
 
 def test_two_owners_inviting_one_email_make_one_invitation(org, owner, co_owner):
-    assert run_together(lambda: _invite(org, owner), lambda: _invite(org, co_owner)) == []
+    """The second to take the lock either finds nothing to add or is told the address is
+    already invited (issue 22: inviting twice says so), whichever order the race takes."""
+    errors = run_together(lambda: _invite(org, owner), lambda: _invite(org, co_owner))
+    assert all(isinstance(e, ValidationError) and "is already invited" in str(e) for e in errors), (
+        errors
+    )
+    assert len(errors) <= 1
     assert Invitation.objects.count() == 1
-    assert ModelAccessEvent.objects.filter(kind="invited").count() == 2
+    assert ModelAccessEvent.objects.filter(kind="invited").count() == 2 - len(errors)
 
 
 def test_accepting_twice_at_once_joins_once(org, owner):
