@@ -8,6 +8,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 
 from accounts.models import ApiKey, EnabledModel, Secret, User
+from accounts.signals import person
+from catalog import caching
 from orgs.admin import refuse_ownerless
 from orgs.services import left_without_owner, ownerless_orgs
 
@@ -73,7 +75,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected keys")
     def revoke(self, request, queryset):
-        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        keys = queryset.filter(revoked_at__isnull=True)
+        holders = set(keys.values_list("user_id", flat=True))
+        keys.update(revoked_at=timezone.now())
+        caching.bump(*map(person, holders))  # an update sends no signals
 
 
 @admin.register(Secret)

@@ -15,8 +15,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts import crypto
-from catalog import versions
-from settings_app.versioned import KeyOf, VersionedRows, VersionedRowsQuerySet
 
 MAX_BYOK_MODELS = 200
 # A Secret is injected as an environment variable, so its name must be a valid one. The one
@@ -30,7 +28,7 @@ validate_env_var_name = RegexValidator(
 )
 
 
-class UserManager(BaseUserManager.from_queryset(VersionedRowsQuerySet)):  # type: ignore[misc]
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
@@ -61,12 +59,8 @@ class UserManager(BaseUserManager.from_queryset(VersionedRowsQuerySet)):  # type
         return self.by_email(username).get()
 
 
-class User(VersionedRows, AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):
     """A person; the email address is the login (unique, case-insensitive)."""
-
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"id": versions.person}
-    # Their org memberships when read from the cache with them (accounts/backends.py).
-    kept_memberships: list[Any] | None = None
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
@@ -91,23 +85,6 @@ class User(VersionedRows, AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
-    @classmethod
-    def related_versions(cls, pks: list[Any]) -> set[str]:
-        """The orgs whose members pages show these people: as members, as the inviter of an
-        invitation, or by their access requests (one query)."""
-        from orgs.models import AccessRequest, Invitation, Membership
-
-        org_ids = (
-            Membership.objects.filter(user__in=pks)
-            .order_by()
-            .values_list("org_id")
-            .union(
-                Invitation.objects.filter(invited_by__in=pks).order_by().values_list("org_id"),
-                AccessRequest.objects.filter(member__in=pks).order_by().values_list("org_id"),
-            )
-        )
-        return {versions.org(org_id) for (org_id,) in org_ids}
-
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
@@ -119,10 +96,8 @@ class User(VersionedRows, AbstractBaseUser, PermissionsMixin):
         return self.name or self.email.split("@")[0]
 
 
-class ApiKey(VersionedRows):
+class ApiKey(models.Model):
     """A personal key for the JSON API; only its SHA-256 is stored."""
-
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.person}
 
     PREFIX = "dnk_"
 
@@ -156,10 +131,8 @@ class ApiKey(VersionedRows):
         return self.revoked_at is None
 
 
-class Secret(VersionedRows):
+class Secret(models.Model):
     """A named value (env var) encrypted at rest; never shown again after saving."""
-
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.byok}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="secrets")
@@ -186,10 +159,8 @@ class Secret(VersionedRows):
         return crypto.decrypt(self.encrypted_value)
 
 
-class EnabledModel(VersionedRows):
+class EnabledModel(models.Model):
     """One row per model in a user's BYOK list, so concurrent edits never lose each other."""
-
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.byok}
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enabled_models")
     model_id = models.CharField(max_length=255)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import OuterRef, Subquery
 
 from accounts.models import Secret
-from catalog import versions
+from accounts.signals import byok
+from catalog import caching
 from catalog.models import (
     ENTRY_FIELDS,
     CatalogModel,
@@ -155,11 +156,10 @@ def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) ->
 
 def user_byok(user: User) -> list[PickerModel]:
     """The person's BYOK list in their order, each with its catalog row and the keys it still
-    misses. Kept in the cache with the versions of the list (any write to it or to the
-    person's secrets bumps it) and of the catalog: one cache round trip while both are
-    current, else `read_byok`."""
-    return versions.kept(
-        f"byok:{user.pk}", [versions.byok(user.pk), versions.CATALOG], lambda: read_byok(user)
+    misses. Kept in the cache while the list, the person's secrets and the catalog stay as
+    they were: one cache round trip, else `read_byok`."""
+    return caching.cached(
+        f"byok:{user.pk}", [byok(user.pk), caching.CATALOG], lambda: read_byok(user)
     )
 
 

@@ -13,6 +13,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import MAX_BYOK_MODELS, EnabledModel, Secret, User
 from accounts.picker import permitted_platform_models
+from accounts.signals import byok
+from catalog import caching
 from catalog.platform import deployed_models
 from catalog.providers import PROVIDERS, provider_of
 from catalog.validation import (
@@ -154,6 +156,7 @@ def remove_model(*, user: User, model_id: str, membership: Membership | None) ->
             raise ValidationError(f"{model_id} is not in your models.", code="missing")
         _refuse_empty_picker(membership, rows.count() - 1)
         rows.filter(model_id=model_id).delete()
+        caching.bump(byok(user.pk))
 
 
 def reset_models(*, user: User, membership: Membership | None) -> int:
@@ -165,6 +168,7 @@ def reset_models(*, user: User, membership: Membership | None) -> int:
         if count:
             _refuse_empty_picker(membership, 0)
         rows.delete()
+        caching.bump(byok(user.pk))
     return count
 
 
@@ -207,7 +211,7 @@ def set_models(
             raise StaleList(list_version(current))
         if current and not canonical:
             _refuse_empty_picker(membership, 0)
-        EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
+        removed, _ = EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
         # A fixed number of statements whatever the length: kept rows (their ids and added_at
         # stay) move in one UPDATE, new ones arrive in one INSERT.
         moved: list[EnabledModel] = []
@@ -221,6 +225,8 @@ def set_models(
                 moved.append(row)
         EnabledModel.objects.bulk_update(moved, ["position"])
         EnabledModel.objects.bulk_create(added)
+        if removed or moved or added:  # bulk writes and the list's deletes send no signals
+            caching.bump(byok(user.pk))
     return canonical
 
 
@@ -306,6 +312,7 @@ def move_model(*, user: User, model_id: str, direction: str) -> None:
                 row.position = position
                 changed.append(row)
         EnabledModel.objects.bulk_update(changed, ["position"])
+        caching.bump(byok(user.pk))  # bulk writes send no signals
 
 
 def replace_model(*, user: User, old_id: str, new_id: str) -> str:

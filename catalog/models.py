@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
-
-from catalog import versions
 
 # How long a newly deployed platform model is marked "New" in the access editors.
 NEW_FOR = timedelta(days=14)
@@ -84,56 +81,9 @@ class ModelSpecs(models.Model):
         return [cap for cap in CAPABILITIES if getattr(self, f"supports_{cap}")]
 
 
-class VersionedQuerySet(models.QuerySet[Any]):
-    """Every bulk write bumps the model's `VERSION` (catalog/versions.py), so what processes
-    and the cache keep under the old version is read again."""
-
-    def update(self, **kwargs: Any) -> int:
-        changed = super().update(**kwargs)
-        versions.bump(self.model.VERSION)
-        return changed
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        deleted = super().delete()
-        versions.bump(self.model.VERSION)
-        return deleted
-
-    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
-        created = super().bulk_create(*args, **kwargs)
-        versions.bump(self.model.VERSION)
-        return created
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        changed = super().bulk_update(*args, **kwargs)
-        versions.bump(self.model.VERSION)
-        return changed
-
-
-class Versioned(models.Model):
-    """A model whose rows are kept in memory or in the cache under a version: saving or
-    deleting a row, like any bulk write, bumps it."""
-
-    VERSION: str
-    objects = VersionedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        versions.bump(self.VERSION)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        versions.bump(self.VERSION)
-        return deleted
-
-
-class CatalogModel(ModelSpecs, Versioned):
+class CatalogModel(ModelSpecs):
     """A published model that can be added to a BYOK list (from LiteLLM's cost map or
     OpenRouter's price list: `source`)."""
-
-    VERSION = versions.CATALOG
 
     class Source(models.TextChoices):
         LITELLM = "litellm", "LiteLLM cost map"
@@ -205,10 +155,8 @@ ENTRY_FIELDS = (
 )
 
 
-class PlatformModel(ModelSpecs, Versioned):
+class PlatformModel(ModelSpecs):
     """A dn/ model deployed on the platform's LiteLLM proxy (or managed by staff in admin)."""
-
-    VERSION = versions.PLATFORM_MODELS
 
     model_id = models.CharField(max_length=255, unique=True, help_text="dn/<name>")
     litellm_model = models.CharField(max_length=255, blank=True, help_text="Underlying model")

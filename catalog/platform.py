@@ -1,7 +1,7 @@
 """Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL.
 
 Reading the list costs one cache read: each process keeps the stored rows and their status
-in memory with the version they were read under (catalog/versions.py), and any write bumps it.
+in memory with the version they were read under (catalog/caching.py), and any write bumps it.
 The refresh runs once per request before any transaction
 (settings_app.middleware.PlatformRefreshMiddleware), so a rolled-back action can never take the
 refreshed rows with it while the "fresh" mark stays, and the proxy is never asked while a lock
@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from catalog import versions
+from catalog import caching
 from catalog.costmap import capability_flags, per_million
 from catalog.models import PlatformModel, PlatformModelEvent, SyncRun
 from catalog.names import display_name
@@ -192,7 +192,7 @@ def sync_platform_models(timeout: float | None = None) -> SyncRun:
             error=str(exc)[:2000],
             finished_at=timezone.now(),
         )
-    versions.bump(versions.PLATFORM_MODELS)  # the status changed, and maybe the list
+    caching.bump(caching.PLATFORM)  # the status changed, and maybe the list
     return run
 
 
@@ -219,6 +219,7 @@ class PlatformSnapshot:
     version: str
     models: tuple[PlatformModel, ...]
     status: PlatformStatus | None
+    read_at: float = 0.0  # kept at most caching.TTL, like everything cached
 
 
 _snapshot: PlatformSnapshot | None = None  # this process's copy
@@ -259,12 +260,17 @@ def refresh_if_due() -> None:
 
 def platform_snapshot() -> PlatformSnapshot:
     """The stored list and its status: one cache read while this process's copy is current."""
-    version = versions.current(versions.PLATFORM_MODELS) if settings.SHARED_CACHE else ""
-    snapshot = _snapshot
-    if snapshot is None or not version or snapshot.version != version:
+    version = caching.version(caching.PLATFORM) if settings.SHARED_CACHE else ""
+    snapshot, now = _snapshot, time.time()
+    if (
+        snapshot is None
+        or not version
+        or snapshot.version != version
+        or now - snapshot.read_at > caching.TTL
+    ):
         models = PlatformModel.objects.filter(is_active=True).order_by("position", "model_id")
         status = _status_from_db() if settings.LITELLM_PROXY_URL else None
-        snapshot = PlatformSnapshot(version, tuple(models), status)
+        snapshot = PlatformSnapshot(version, tuple(models), status, now)
         if version:
             globals()["_snapshot"] = snapshot
     return snapshot

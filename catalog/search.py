@@ -27,20 +27,17 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
 from django.utils import timezone
 
-from catalog import versions
+from catalog import caching
 from catalog.models import CAPABILITIES, CatalogModel
 from catalog.names import model_tail
 from catalog.providers import FIRST_PARTY, PROVIDERS
 from catalog.spelling import WORD, closest, corrected_text
-from settings_app import release
 
 # Ties: a family's maker before resellers, newer versions, then shorter ids (catalog_rank_idx).
 STATIC_ORDER = ("provider_tier", "-version_key", "id_length", "model_id")
@@ -49,7 +46,6 @@ MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 # Counting stops here ("more than 500 models"), and so does paging: refine the query instead.
 COUNT_CAP = 500
-SEARCH_CACHE_TTL = 600  # cached pages are keyed by catalog version: this only bounds memory
 # Spelling correction weighs, per query word, this many of the most similar catalog words.
 
 # Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
@@ -488,21 +484,12 @@ def search_results(
 
 
 def cached_search_results(
-    params: SearchParams,
-    catalog_version: str = "",
-    page: Callable[[SearchParams], SearchResult] = _page,
+    params: SearchParams, page: Callable[[SearchParams], SearchResult] = _page
 ) -> SearchResult:
-    """`search_results`, kept in the cache under the catalog's version (read now unless the
-    caller just did) and the day (retired models rank by date): the same search from anyone is
-    answered once per catalog change. Without a cache all processes share
-    (settings.SHARED_CACHE), every call searches."""
-    if not settings.SHARED_CACHE:
-        return search_results(params, page)
+    """`search_results`, kept in the cache under the catalog's version and the day (retired
+    models rank by date): the same search from anyone is answered once per catalog change."""
     named = (asdict(params), today(), page.__module__, page.__qualname__)
     digest = hashlib.sha256(repr(named).encode()).hexdigest()
-    key = f"search:{release.CODE}:{catalog_version or versions.current(versions.CATALOG)}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = search_results(params, page)
-        cache.set(key, found, timeout=SEARCH_CACHE_TTL)
-    return found
+    return caching.cached(
+        f"search:{digest}", [caching.CATALOG], lambda: search_results(params, page)
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from catalog import caching
 from catalog.costmap import FEATURED_IDS, CostMapError, parse_cost_map
 from catalog.models import CatalogModel, SyncRun
 from catalog.openrouter import SNAPSHOT as OPENROUTER_SNAPSHOT
@@ -148,6 +149,7 @@ def _apply(
         run.unchanged = len(records) - run.created - run.updated
         run.ok, run.finished_at = True, timezone.now()
         run.save()
+        caching.bump(caching.CATALOG)  # bulk writes send no signals
     return run, counts
 
 

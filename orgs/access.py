@@ -6,19 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from accounts.backends import memberships_key
 from accounts.models import ApiKey, User
-from catalog import versions
+from accounts.signals import person
+from catalog import caching
 from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
@@ -42,23 +41,20 @@ def get_owner_membership(request: HttpRequest, slug: str) -> Membership:
 
 
 def user_memberships(request: HttpRequest) -> list[Membership]:
-    """All the caller's memberships, by org name: kept in the cache under their person
-    version (catalog/versions.py) and on the request; one query when that changed."""
-    cached = request.__dict__.get(_CACHE)
-    if cached is None:
+    """All the caller's memberships, by org name: kept in the cache while the person's
+    version is current, and on the request."""
+    found = request.__dict__.get(_CACHE)
+    if found is None:
         user = request.user
-        if not user.is_authenticated:
-            cached = []
-        elif (kept := getattr(user, "kept_memberships", None)) is not None:
-            cached = kept  # read with the person (accounts/backends.py)
-        else:
-            cached = versions.kept(
-                memberships_key(user.pk),
-                [versions.person(user.pk)],
-                lambda: _read_memberships(user),
+        found = (
+            caching.cached(
+                f"memberships:{user.pk}", [person(user.pk)], lambda: _read_memberships(user)
             )
-        request.__dict__[_CACHE] = cached
-    return cached
+            if user.is_authenticated
+            else []
+        )
+        request.__dict__[_CACHE] = found
+    return found
 
 
 def _read_memberships(user: User) -> list[Membership]:
@@ -75,22 +71,24 @@ class KeyHolder:
 
 def api_key_holder(request: HttpRequest, key_hash: str) -> KeyHolder | None:
     """Who holds the live API key with this hash, with their memberships (which
-    `user_memberships` then reuses). Kept in the cache under the holder's person version,
-    which revoking the key, deactivating the account or any membership change bumps: no query
-    while it is current. The cache also remembers whose key a hash is, so the version to check
-    is known before the holder is read."""
+    `user_memberships` then reuses). The cache remembers whose key a hash is, and the holder
+    under their version, which revoking the key, deactivating the account or any membership
+    change bumps; either is kept at most caching.TTL, whatever wrote the database."""
     holder = None
-    if settings.SHARED_CACHE and (user_id := cache.get(f"api-key-user:{key_hash}")) is not None:
-        holder = versions.kept(
+
+    def read_holder_id() -> Any:
+        nonlocal holder
+        holder = read_api_key_holder(key_hash)
+        return holder.user.pk if holder else None
+
+    user_id = caching.cached(f"api-key-user:{key_hash}", [], read_holder_id)
+    if holder is None and user_id is not None:  # whose it is was known: the holder, kept
+        holder = caching.cached(
             f"api-key:{key_hash}",
-            [versions.person(user_id)],
-            # Only the key of this person: a key given to someone else is read below.
+            [person(user_id)],
+            # Only this person's key: a key given to someone else is read again above.
             lambda: h if (h := read_api_key_holder(key_hash)) and h.user.pk == user_id else None,
         )
-    if holder is None:
-        holder = read_api_key_holder(key_hash)
-        if holder is not None and settings.SHARED_CACHE:
-            cache.set(f"api-key-user:{key_hash}", holder.user.pk, timeout=versions.KEPT_FOR)
     if holder is not None:
         request.__dict__[_CACHE] = list(holder.memberships)
     return holder
@@ -145,6 +143,7 @@ def choose_org(request: HttpRequest, membership: Membership) -> None:
     user = request.user
     if isinstance(user, User) and user.last_org != slug:
         User.objects.filter(pk=user.pk).update(last_org=slug)
+        caching.bump(person(user.pk))  # an update sends no signals
         user.last_org = slug
 
 

@@ -8,4 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
-        from orgs import access, invitations  # noqa: F401 - connect the login signals
+        from orgs import access, invitations, signals  # noqa: F401 - connect the receivers

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from catalog import versions
+from catalog import caching
 from orgs.access import active_membership, user_memberships
 from orgs.invitations import SESSION_KEY
 from orgs.requests import pending_count
+from orgs.signals import org
 
 
 def active_org(request) -> dict:
@@ -24,14 +25,14 @@ def active_org(request) -> dict:
 
 
 def _pending_requests(request) -> int:
-    """Pending access requests of the active org, only for its owners: kept under the org's
-    version, which every access request's write bumps."""
+    """Pending access requests of the active org, only for its owners: kept while the org's
+    version is current (every access request's write bumps it)."""
     membership = active_membership(request)
     if not (membership and membership.is_owner):
         return 0
     org_id = membership.org_id
-    return versions.kept(
-        f"pending-requests:{org_id}", [versions.org(org_id)], lambda: pending_count(org_id)
+    return caching.cached(
+        f"pending-requests:{org_id}", [org(org_id)], lambda: pending_count(org_id)
     )
 
 

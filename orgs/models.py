@@ -4,20 +4,14 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from catalog import versions
-from settings_app.versioned import KeyOf, VersionedRows
 
-
-class Organization(VersionedRows):
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"id": versions.org}
-
+class Organization(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -34,12 +28,6 @@ class Organization(VersionedRows):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def related_versions(cls, pks: list[Any]) -> set[str]:
-        """Each member's memberships show the org (its name and slug)."""
-        members = Membership.objects.filter(org__in=pks).values_list("user_id", flat=True)
-        return {versions.person(user_id) for user_id in members}
-
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -47,10 +35,8 @@ class Role(models.TextChoices):
     READER = "reader", "Reader"
 
 
-class Membership(VersionedRows):
+class Membership(models.Model):
     """A user in an org. `allowed_model_ids`: None = all platform models, [] = none, [ids]."""
-
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"user_id": versions.person, "org_id": versions.org}
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -236,11 +222,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Invitation(VersionedRows):
+class Invitation(models.Model):
     """An owner's invitation to join an org, sent to an email whether or not an account
     uses it; only accepting it creates the membership."""
-
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"org_id": versions.org}
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -284,10 +268,9 @@ class Invitation(VersionedRows):
         return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
-class AccessRequest(VersionedRows):
+class AccessRequest(models.Model):
     """A restricted member's request for one platform model; an owner approves or denies it."""
 
-    VERSIONED_BY: ClassVar[dict[str, KeyOf]] = {"org_id": versions.org}
     # The model's display name, set by the pages that list requests (orgs/views/requests.py).
     model_name: str = ""
 

@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from settings_app import release
 from settings_app.env import envbool, envint, envlist, envstr, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -107,7 +108,6 @@ TEMPLATES = [
             "builtins": [
                 "template_partials.templatetags.partials",
                 "django_htmx.templatetags.django_htmx",
-                "settings_app.fragment_tags",
                 "settings_app.time_tags",
             ],
             "loaders": [
@@ -157,10 +157,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Processes may keep shared data (the deployed platform models) in memory, checked against a
-# version in the cache on every request (catalog/versions.py), only if every process sees the
-# same cache: Redis, or the single process of development. Otherwise they read the database.
+# What is kept in the cache (catalog/caching.py) is only kept if every process sees the same
+# cache: Redis, or the single process of development. Otherwise every read asks the database.
 SHARED_CACHE = bool(REDIS_URL) or DEBUG
+# Part of every cached entry's name: a deploy that changes the code never reads older entries.
+RELEASE = release.CODE
 if SHARED_CACHE:
     # Sessions are read from the cache (written through to the database): a logout or a
     # password change, which deletes or cycles the session, is seen by every process at once.

@@ -6,7 +6,7 @@ import shutil
 
 from django.core.cache import cache
 
-from catalog import versions
+from catalog import caching
 from settings_app import release
 
 
@@ -19,9 +19,9 @@ def test_the_digest_follows_the_code(tmp_path):
     assert release.code_digest(tmp_path) != release.CODE
 
 
-def test_entries_kept_by_other_code_are_not_read(monkeypatch):
-    assert versions.kept("entry", [versions.CATALOG], lambda: "old code's", 60) == "old code's"
-    assert versions.kept("entry", [versions.CATALOG], lambda: "unused", 60) == "old code's"
-    monkeypatch.setattr(release, "CODE", "a-new-release")
-    assert versions.kept("entry", [versions.CATALOG], lambda: "new code's", 60) == "new code's"
-    assert cache.get(versions.CATALOG)  # the versions are shared by both
+def test_entries_kept_by_other_code_are_not_read(settings):
+    assert caching.cached("entry", [caching.CATALOG], lambda: "old code's") == "old code's"
+    assert caching.cached("entry", [caching.CATALOG], lambda: "unused") == "old code's"
+    settings.RELEASE = "a-new-release"
+    assert caching.cached("entry", [caching.CATALOG], lambda: "new code's") == "new code's"
+    assert cache.get("version:catalog")  # the versions are shared by both

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm
 from accounts.models import ApiKey
+from accounts.signals import person
+from catalog import caching
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -64,6 +66,7 @@ def revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def revoke_all(request: AuthedRequest) -> HttpResponse:
     # Keys outlive a password change: this is the one step that shuts every client out.
     count = request.user.api_keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    caching.bump(person(request.user.pk))  # an update sends no signals
     if not count:
         return fragment_or_redirect(request, None, PAGE, error="You have no active keys.")
     revoked = ngettext("Revoked your %(n)d key.", "Revoked all %(n)d of your keys.", count)

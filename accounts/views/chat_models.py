@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import asdict, replace
-from typing import Any, cast
+from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -31,9 +28,9 @@ from accounts.picker import (
     suggest_replacements,
     user_byok,
 )
-from catalog import versions
+from catalog import caching
 from catalog.grouping import grouped_page
-from catalog.models import CAPABILITIES, CatalogModel, SyncRun
+from catalog.models import CAPABILITIES, CatalogModel
 from catalog.platform import deployed_models
 from catalog.providers import get_provider
 from catalog.replacements import retirement_notice
@@ -50,13 +47,7 @@ from catalog.validation import check_compatibility
 from orgs.access import active_membership
 from orgs.models import Membership
 from orgs.requests import latest_by_model
-from settings_app.fragments import (
-    KEPT_FOR_A_MINUTE,
-    kept_fragment,
-    render_fragment,
-    this_minute,
-    with_csrf,
-)
+from settings_app.fragments import render_fragment, with_csrf
 from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
@@ -70,14 +61,6 @@ SEARCH_KEYS = ("q", "provider", "cap", "retired")
 def provider_choices() -> list[tuple[str, str]]:
     """(slug, "Label (count)") for each provider with active catalog models, sorted as a
     person reads. One grouped query, cached until the catalog changes."""
-    last_sync = (
-        versions.current(versions.CATALOG)
-        if settings.SHARED_CACHE
-        else SyncRun.objects.filter(kind=SyncRun.Kind.CATALOG, ok=True)
-        .order_by("-started_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
 
     def build() -> list[tuple[str, str]]:
         counts = (
@@ -90,17 +73,16 @@ def provider_choices() -> list[tuple[str, str]]:
         labelled.sort(key=lambda c: (c[1].casefold(), c[0]))
         return [(slug, f"{label} ({n:,})") for slug, label, n in labelled]
 
-    key = f"catalog:provider-choices:{last_sync}"
-    return cast(list[tuple[str, str]], cache.get_or_set(key, build, timeout=86_400))
+    return caching.cached("provider-choices", [caching.CATALOG], build)
 
 
 def _search(params: SearchParams, page: int) -> tuple[str, SearchResult]:
     """The catalog's version, read first, and a page of results read under it or a newer one:
     `results_html` keeps their HTML under that version, so a catalog change committed
     meanwhile never leaves the older rows' HTML under the newer version."""
-    catalog = versions.current(versions.CATALOG)
+    catalog = caching.version(caching.CATALOG)
     page_params = replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    return catalog, cached_search_results(page_params, catalog, page=grouped_page)
+    return catalog, cached_search_results(page_params, page=grouped_page)
 
 
 def results_html(
@@ -115,8 +97,7 @@ def results_html(
 ) -> SafeString:
     """The search results (`results`, or `more_results` for the next rows) as HTML: the same
     for everyone who searched the same and has added the same of the models shown, so it is
-    kept as a fragment under exactly that (`catalog`: the version `_search` read before the
-    results; search, Added ids, flags)."""
+    a fragment kept under exactly that (`catalog`: the version `_search` read first)."""
     page = _page_number(request.GET)
     shown = {
         m.model_id
@@ -138,7 +119,8 @@ def results_html(
         **flags,
     }
     objects = {"params": params, "results": results, "enabled": set(added)}
-    return with_csrf(request, render_fragment(f"{TEMPLATE}#{partial}", inputs, objects))
+    html = render_fragment(f"{TEMPLATE}#{partial}", inputs, objects)
+    return with_csrf(request, html)
 
 
 def _page_number(data: QueryDict) -> int:
@@ -206,8 +188,9 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "retired": request.GET.get("retired", ""),
         "provider_options": render_fragment(
             f"{TEMPLATE}#provider_options",
-            {"catalog": catalog, "provider": provider},
+            {"provider": provider},
             {"provider_choices": provider_choices},  # called only when rendered
+            [caching.CATALOG],
         ),
         "capability_choices": CAPABILITIES,
         "add_url": reverse("accounts:add_model"),
@@ -231,36 +214,7 @@ def page(request: AuthedRequest) -> HttpResponse:
             return HttpResponse(html)
         html = results_html(request, "results", params, results, enabled, catalog=catalog, oob=True)
         return push_url(HttpResponse(html), _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
-    return render(request, TEMPLATE, {"nav": "chat_models", "content": _content(request)})
-
-
-def _content(request: AuthedRequest) -> SafeString:
-    """The page's content, kept for this person and search under the versions of all it
-    shows: their account and memberships, their BYOK list and secrets, the catalog, the
-    platform models, and their org's access and requests; per minute for its dates."""
-    user, membership = request.user, active_membership(request)
-    shown = [versions.person(user.pk), versions.byok(user.pk), versions.CATALOG]
-    shown += [versions.PLATFORM_MODELS]
-    if membership is not None:
-        shown.append(versions.org(membership.org_id))
-    # The membership was read before the versions: what the page shows of it is in its name.
-    inputs = {
-        "user": str(user.pk),
-        "membership": membership.pk if membership else None,
-        "role": membership.role if membership else None,
-        "allowed": membership.allowed_model_ids if membership else None,
-        "org": [membership.org.slug, membership.org.name] if membership else None,
-        **{key: request.GET.get(key, "") for key in (*SEARCH_KEYS, "page", "offset")},
-        **this_minute(),
-    }
-    return kept_fragment(
-        request,
-        f"{TEMPLATE}#content",
-        inputs,
-        versions_of=shown,
-        objects=lambda: _context(request) | {"active_membership": membership},
-        timeout=KEPT_FOR_A_MINUTE,
-    )
+    return render(request, TEMPLATE, {"nav": "chat_models", **_context(request)})
 
 
 def _page_url(data: QueryDict, page: int = 1) -> str:
@@ -385,5 +339,4 @@ def check_model(request: AuthedRequest) -> HttpResponse:
     if request.htmx:
         context = {"compat": result, "add_url": reverse("accounts:add_model")}
         return render(request, TEMPLATE + "#compat", context)
-    content = render_to_string(f"{TEMPLATE}#content", _context(request, compat=result), request)
-    return render(request, TEMPLATE, {"nav": "chat_models", "content": content})
+    return render(request, TEMPLATE, {"nav": "chat_models", **_context(request, compat=result)})

@@ -13,28 +13,22 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog import versions
+from catalog import caching
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs import invitations
 from orgs.forms import AddMemberForm, MemberSearchForm
 from orgs.models import Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
+from orgs.signals import org
 from orgs.templatetags.orgs_tags import shown_time
-from settings_app.fragments import (
-    KEPT_FOR_A_MINUTE,
-    fragment_key,
-    kept_fragment,
-    render_fragment,
-    render_fragments,
-    this_minute,
-    with_csrf,
-)
+from settings_app.fragments import render_fragment, render_fragments, with_csrf
 
 TEMPLATE = "orgs/members.html"
 LIST = TEMPLATE + "#member_list"
@@ -128,73 +122,33 @@ def row_inputs(
 
 
 class MembersOfOrg:
-    """What the members page shows of the org: how many members match the search, the page
-    of them as `me` sees it (rows, pagination) and the pending invitations (for owners).
-    Kept under the org's version (its members, their accounts, its invitations) and the
-    platform list's (the rows' access), all read in one round trip while both are current;
-    and per minute, for the times they show."""
+    """What the members page shows of the org: how many members match the search (kept while
+    the org's version is current), the page of them as `me` sees it (each row a fragment) and
+    the pending invitations (for owners)."""
 
     def __init__(self, me: Membership, query: str, page: str) -> None:
         self.me, self.query, self.page = me, query, page[:20]
-        self.versions = [versions.org(me.org_id), versions.PLATFORM_MODELS]
-        moment = this_minute()
-        # `me` was read before the versions: what the list shows of it is in its name.
-        self.list_inputs = {
-            "org": me.org_id,
-            "viewer": str(me.user_id),
-            "role": me.role,
-            "q": query,
-            "page": self.page,
-            **moment,
-        }
-        self.invitations_inputs = {"org": me.org_id, "slug": me.org.slug, **moment}
-        self.count_key = f"member-count:{me.org_id}:{hashlib.sha256(query.encode()).hexdigest()}"
-        keys = [self.count_key, fragment_key(LIST, self.list_inputs)]
-        if me.is_owner:
-            keys.append(fragment_key(INVITATIONS, self.invitations_inputs))
-        self.read = versions.fresh(keys, self.versions)
 
     @cached_property
     def count(self) -> int:
-        return versions.kept(
-            self.count_key,
-            self.versions,
+        digest = hashlib.sha256(self.query.encode()).hexdigest()
+        return caching.cached(
+            f"member-count:{self.me.org_id}:{digest}",
+            [org(self.me.org_id)],
             lambda: members_matching(self.me, self.query).count(),
-            read=self.read,
         )
 
     def list_html(self, request: HttpRequest) -> SafeString:
-        def objects() -> dict[str, Any]:
-            members = member_page(self.me, self.query, self.page, self.count)
-            rows = row_inputs(self.me, members, ids_of(deployed_models()))
-            html = "".join(render_fragments(ROW, rows))  # CSRF placeholders: with_csrf fills them
-            return {"me": self.me, "members": members, "rows": mark_safe(html)}  # noqa: S308
-
-        return kept_fragment(
-            request,
-            LIST,
-            self.list_inputs,
-            versions_of=self.versions,
-            objects=objects,
-            timeout=KEPT_FOR_A_MINUTE,
-            read=self.read,
-        )
+        members = member_page(self.me, self.query, self.page, self.count)
+        rows = row_inputs(self.me, members, ids_of(deployed_models()))
+        html = with_csrf(request, "".join(render_fragments(ROW, rows)))
+        context = {"me": self.me, "members": members, "rows": html, "q": self.query}
+        return mark_safe(render_to_string(LIST, context, request))  # noqa: S308
 
     def invitations_html(self, request: HttpRequest) -> SafeString:
-        org = self.me.org
-        return kept_fragment(
-            request,
-            INVITATIONS,
-            self.invitations_inputs,
-            versions_of=self.versions,
-            objects=lambda: {
-                "org": org,
-                "invitations": invitations.org_pending(org),
-                "roles": ROLES,
-            },
-            timeout=KEPT_FOR_A_MINUTE,
-            read=self.read,
-        )
+        of = self.me.org
+        context = {"org": of, "invitations": invitations.org_pending(of), "roles": ROLES}
+        return mark_safe(render_to_string(INVITATIONS, context, request))  # noqa: S308
 
 
 def search_html(

@@ -97,11 +97,11 @@ EDITS = {
         lambda user, ids, n, membership: services.remove_model(
             user=user, model_id=ids[0], membership=membership
         ),
-        7,
+        6,
     ),
     "reset": (
         lambda user, ids, n, membership: services.reset_models(user=user, membership=membership),
-        7,
+        6,
     ),
     "move": (
         lambda user, ids, n, membership: services.move_model(

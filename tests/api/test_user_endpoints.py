@@ -401,10 +401,10 @@ def test_query_counts_are_constant(contributor, django_assert_num_queries, n):
     for path, expected in counts.items():
         with django_assert_num_queries(expected):
             assert client.get(path).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.patch("/user/preferences", {"enabled_model_ids": [OPUS]}).status_code == 200
     with django_assert_num_queries(11):
         response = client.post("/user/preferences/models", {"model_id": "openai/gpt-5.2"})
         assert response.status_code == 201
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.delete(f"/user/preferences/models/{OPUS}").status_code == 200

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
-from catalog import versions
+from catalog import caching
 from catalog.models import CatalogModel, SyncRun
 from tests.browser.helpers import REQUIRED
 from tests.helpers import load_catalog
@@ -101,10 +101,10 @@ def demo(catalog_module, live_server, django_db_blocker):
     with django_db_blocker.unblock():
         _empty_all_but_the_catalog()
         call_command("seed_demo", verbosity=0)
-        catalog_version = versions.current(versions.CATALOG)
+        catalog_version = caching.version(caching.CATALOG)
         yield live_server
         _empty_all_but_the_catalog()
-        if versions.current(versions.CATALOG) != catalog_version:
+        if caching.version(caching.CATALOG) != catalog_version:
             load_catalog()
 
 

@@ -1,0 +1,48 @@
+"""What a write of an org's rows makes the cache build again (catalog/caching.py): a member's
+memberships are part of who they are (`person`, accounts/signals.py), and an org's members,
+invitations and requests are what its pages count (`org`). Bulk writes, which send no
+signals, bump in the services that make them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from accounts.models import User
+from accounts.signals import person
+from catalog import caching
+from orgs.models import AccessRequest, Invitation, Membership, Organization
+
+
+def org(org_id: object) -> str:
+    """What an org's pages count and list: its members, invitations and access requests."""
+    return f"org:{org_id}"
+
+
+def _org_changed(instance: Organization, **kwargs: Any) -> None:
+    """Its name and slug are part of every member's memberships."""
+    members = Membership.objects.filter(org_id=instance.pk).values_list("user_id", flat=True)
+    caching.bump(org(instance.pk), *map(person, members))
+
+
+def _membership_changed(instance: Membership, **kwargs: Any) -> None:
+    caching.bump(org(instance.org_id), person(instance.user_id))
+
+
+def _org_row_changed(instance: Invitation | AccessRequest, **kwargs: Any) -> None:
+    caching.bump(org(instance.org_id))
+
+
+def _account_changed(instance: User, **kwargs: Any) -> None:
+    """Members are listed and searched by name and email."""
+    orgs = Membership.objects.filter(user_id=instance.pk).values_list("org_id", flat=True)
+    caching.bump(*map(org, orgs))
+
+
+for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+    signal.connect(_org_changed, sender=Organization, dispatch_uid=f"orgs.org.{name}")
+    signal.connect(_membership_changed, sender=Membership, dispatch_uid=f"orgs.member.{name}")
+    signal.connect(_org_row_changed, sender=Invitation, dispatch_uid=f"orgs.invitation.{name}")
+    signal.connect(_org_row_changed, sender=AccessRequest, dispatch_uid=f"orgs.request.{name}")
+    signal.connect(_account_changed, sender=User, dispatch_uid=f"orgs.account.{name}")
