@@ -5,11 +5,13 @@ The one implementation used by the Chat Models page, the JSON API and the tests.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from accounts.models import Secret
 from accounts.signals import byok
@@ -187,11 +189,17 @@ def read_byok(user: User) -> list[PickerModel]:
 
 
 def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
-    """Fill in `replacement` for the retiring and retired entries of a BYOK list: one query,
-    and only when some entry is retiring."""
+    """Fill in `replacement` for the retiring and retired entries of a BYOK list: one query
+    when some entry is retiring, kept for that list and day until the catalog changes."""
     ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
     if ending:
-        suggested = successors(ending, exclude=[e.id for e in entries])
+        listed = sorted(e.id for e in entries)
+        named = repr((sorted(ending), listed, timezone.localdate()))
+        suggested = caching.cached(
+            "successors:" + hashlib.sha256(named.encode()).hexdigest(),
+            [caching.CATALOG],
+            lambda: successors(ending, exclude=listed),
+        )
         for entry in entries:
             entry.replacement = suggested.get(entry.id)
     return entries

@@ -67,7 +67,10 @@ def cached_many(
 def version(name: str) -> str:
     """The current version of `name` (one is started if the cache has none); "" without a
     shared cache."""
-    return _start([_version_key(name)])[0] if settings.SHARED_CACHE else ""
+    if not settings.SHARED_CACHE:
+        return ""
+    found = cache.get(_version_key(name))
+    return found if found is not None else _start([_version_key(name)])[0]
 
 
 def bump(*names: str) -> None:

@@ -13,9 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import caching
 from catalog.models import PlatformModel
 from orgs.models import AccessRequest, Membership, Organization, Role
 from orgs.services import set_model_access
+from orgs.signals import org
 
 Status = AccessRequest.Status
 NOTHING_TO_CHANGE = "Nothing to change: they already have every platform model."
@@ -166,15 +168,16 @@ def visible_requests(membership: Membership, status: str | None = None) -> Query
 
 
 def latest_by_model(membership: Membership | None) -> dict[str, AccessRequest]:
-    """The member's newest request per model (one query), for the locked rows."""
+    """The member's newest request per model (one query, kept while the org's version is
+    current: every access request's write bumps it), for the locked rows."""
     if membership is None or not membership.is_restricted:
         return {}
-    latest: dict[str, AccessRequest] = {}
-    for request in AccessRequest.objects.filter(
-        org_id=membership.org_id, member_id=membership.user_id
-    ).order_by("created_at", "id"):
-        latest[request.model_id] = request
-    return latest
+
+    def read() -> dict[str, AccessRequest]:
+        rows = AccessRequest.objects.filter(org_id=membership.org_id, member_id=membership.user_id)
+        return {request.model_id: request for request in rows.order_by("created_at", "id")}
+
+    return caching.cached(f"requests:{membership.pk}", [org(membership.org_id)], read)
 
 
 def pending_count(org_id: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
@@ -23,11 +24,13 @@ from accounts.forms import ModelIdForm
 from accounts.picker import (
     LISTED_MANY,
     REASONS,
+    PickerSet,
     picker_set,
     platform_access,
     suggest_replacements,
     user_byok,
 )
+from accounts.signals import byok
 from catalog import caching
 from catalog.grouping import grouped_page
 from catalog.models import CAPABILITIES, CatalogModel
@@ -40,6 +43,7 @@ from catalog.search import (
     SearchResult,
     cached_search_results,
     parse_query,
+    search_key,
     today,
 )
 from catalog.templatetags.catalog_tags import dom_id
@@ -76,41 +80,69 @@ def provider_choices() -> list[tuple[str, str]]:
     return caching.cached("provider-choices", [caching.CATALOG], build)
 
 
-def _search(params: SearchParams, page: int) -> tuple[str, SearchResult]:
-    """The catalog's version, read first, and a page of results read under it or a newer one:
-    `results_html` keeps their HTML under that version, so a catalog change committed
-    meanwhile never leaves the older rows' HTML under the newer version."""
-    catalog = caching.version(caching.CATALOG)
-    page_params = replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    return catalog, cached_search_results(page_params, page=grouped_page)
+@dataclass
+class Search:
+    """A page of search results, read only to render them: what a page shows of them (the
+    results, their status line) is kept as HTML, under the catalog's version read first, so
+    a catalog change committed meanwhile never leaves older rows' HTML under a newer one."""
+
+    params: SearchParams  # with this page's offset and limit
+    catalog: str = field(default_factory=lambda: caching.version(caching.CATALOG))
+
+    @cached_property
+    def results(self) -> SearchResult:
+        return cached_search_results(self.params, page=grouped_page)
+
+    @cached_property
+    def shown(self) -> set[str]:
+        """Every model id the results show (rows, other hosts, successors): kept beside them,
+        for which of them someone has added."""
+
+        def read() -> set[str]:
+            return {
+                m.model_id
+                for row in self.results.models
+                for m in (row, *getattr(row, "other_hosts", ()), getattr(row, "successor", None))
+                if m is not None
+            }
+
+        key = "shown:" + search_key(self.params, grouped_page)
+        return caching.cached(key, [caching.CATALOG], read)
+
+
+def _search(params: SearchParams, page: int) -> Search:
+    return Search(replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+
+
+def _inputs(request: AuthedRequest, params: SearchParams, search: Search) -> dict[str, Any]:
+    """What the results' HTML and their status line are kept under."""
+    return {
+        "catalog": search.catalog,
+        "today": today(),
+        "search": asdict(params),
+        "page": _page_number(request.GET),
+    }
+
+
+def _objects(params: SearchParams, search: Search) -> dict[str, Any]:
+    return {"params": params, "results": SimpleLazyObject(lambda: search.results)}
 
 
 def results_html(
     request: AuthedRequest,
     partial: str,
     params: SearchParams,
-    results: SearchResult,
+    search: Search,
     enabled: Collection[str],
-    *,
-    catalog: str,
     **flags: bool,
 ) -> SafeString:
     """The search results (`results`, or `more_results` for the next rows) as HTML: the same
     for everyone who searched the same and has added the same of the models shown, so it is
-    a fragment kept under exactly that (`catalog`: the version `_search` read first)."""
+    a fragment kept under exactly that."""
     page = _page_number(request.GET)
-    shown = {
-        m.model_id
-        for row in results.models
-        for m in (row, *getattr(row, "other_hosts", ()), getattr(row, "successor", None))
-        if m is not None
-    }
-    added = sorted(shown.intersection(enabled))
+    added = sorted(search.shown.intersection(enabled))
     inputs = {
-        "catalog": catalog,
-        "today": today(),
-        "search": asdict(params),
-        "page": page,
+        **_inputs(request, params, search),
         "added": added,
         **{k: request.GET.get(k, "") for k in SEARCH_KEYS},
         "first_url": _page_url(request.GET),
@@ -118,7 +150,7 @@ def results_html(
         "add_url": reverse("accounts:add_model"),
         **flags,
     }
-    objects = {"params": params, "results": results, "enabled": set(added)}
+    objects = _objects(params, search) | {"enabled": set(added)}
     html = render_fragment(f"{TEMPLATE}#{partial}", inputs, objects)
     return with_csrf(request, html)
 
@@ -163,25 +195,76 @@ def why_allowed(membership: Membership | None, shown: int) -> str:
     return REASONS["listed"] if shown == 1 else LISTED_MANY
 
 
+def platform_html(
+    request: AuthedRequest,
+    membership: Membership | None,
+    picker: PickerSet,
+    locked: list[dict[str, Any]],
+) -> SafeString:
+    """The platform models section: the same for everyone of an org with the same models
+    allowed and locked (and the same requests for those), so a fragment kept under exactly
+    that and the platform list's version."""
+    status = picker.status
+    inputs = {
+        "org": [membership.org.slug, membership.org.name] if membership else None,
+        "why": why_allowed(membership, len(picker.platform)),
+        "platform": [m.id for m in picker.platform],
+        "restricted": picker.restricted,
+        "stale": [status.stale, status.last_success] if status else None,
+        "locked": [
+            [item["row"].id, item["row"].reason]
+            + ([a.status, a.note, a.created_at] if (a := item["asked"]) else [])
+            for item in locked
+        ],
+    }
+    objects = {
+        "picker": picker,
+        "locked": locked,
+        "why_allowed": inputs["why"],
+        "active_membership": membership,
+    }
+    html = render_fragment(f"{TEMPLATE}#platform", inputs, objects, [caching.PLATFORM])
+    return with_csrf(request, html)
+
+
+def byok_html(request: AuthedRequest) -> SafeString:
+    """The person's own models: kept for them and the search their forms carry until their
+    list, their secrets or the catalog change (or the day, which retirements follow)."""
+    user = request.user
+    inputs = {
+        "user": str(user.pk),
+        "today": today(),
+        **{k: request.GET.get(k, "") for k in SEARCH_KEYS},
+    }
+    objects = {
+        # Read when rendered, after the versions the HTML is kept under.
+        "byok": SimpleLazyObject(lambda: suggest_replacements(user_byok(user))),
+        "add_url": reverse("accounts:add_model"),
+    }
+    html = render_fragment(f"{TEMPLATE}#byok", inputs, objects, [byok(user.pk), caching.CATALOG])
+    return with_csrf(request, html)
+
+
 def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     membership = active_membership(request)
     picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
-    catalog, results = _search(params, _page_number(request.GET))
+    search = _search(params, _page_number(request.GET))
     provider = request.GET.get("provider", "")
     locked = locked_rows(membership)
     return {
         "picker": picker,
-        "locked": locked,
+        "platform_html": platform_html(request, membership, picker, locked),
         # The restricted banner points at Request access when some row offers it.
         "requestable": any(item["row"].reason != "not_deployed" for item in locked),
-        "why_allowed": why_allowed(membership, len(picker.platform)),
-        "byok": suggest_replacements(picker.byok),
+        "byok_html": byok_html(request),
         "params": params,
-        "results": results,
-        "results_html": results_html(
-            request, "results", params, results, picker.enabled_model_ids, catalog=catalog
+        "status_html": render_fragment(
+            f"{TEMPLATE}#results_status",
+            _inputs(request, params, search),
+            _objects(params, search),
         ),
+        "results_html": results_html(request, "results", params, search, picker.enabled_model_ids),
         "q": request.GET.get("q", ""),
         "provider": provider,
         "cap": request.GET.get("cap", ""),
@@ -205,14 +288,12 @@ def page(request: AuthedRequest) -> HttpResponse:
     if target in ("results", "result-rows"):
         # Only the results: no picker set, just which of them this person has added.
         params = _search_params(request)
-        catalog, results = _search(params, _page_number(request.GET))
+        search = _search(params, _page_number(request.GET))
         enabled = [m.id for m in user_byok(request.user)]
         if target == "result-rows":  # "Show more": the next rows, appended
-            html = results_html(
-                request, "more_results", params, results, enabled, catalog=catalog, appended=True
-            )
+            html = results_html(request, "more_results", params, search, enabled, appended=True)
             return HttpResponse(html)
-        html = results_html(request, "results", params, results, enabled, catalog=catalog, oob=True)
+        html = results_html(request, "results", params, search, enabled, oob=True)
         return push_url(HttpResponse(html), _page_url(request.GET))  # bookmarkable: ?q=opus+4.5
     return render(request, TEMPLATE, {"nav": "chat_models", **_context(request)})
 

@@ -147,7 +147,10 @@ class MembersOfOrg:
 
     def invitations_html(self, request: HttpRequest) -> SafeString:
         of = self.me.org
-        context = {"org": of, "invitations": invitations.org_pending(of), "roles": ROLES}
+        pending = caching.cached(
+            f"invitations:{of.pk}", [org(of.pk)], lambda: invitations.org_pending(of)
+        )
+        context = {"org": of, "invitations": pending, "roles": ROLES}
         return mark_safe(render_to_string(INVITATIONS, context, request))  # noqa: S308
 
 

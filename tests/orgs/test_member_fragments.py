@@ -277,7 +277,9 @@ def test_invitations_show_and_go_at_once(cache_backend, client, owner):
         org=org, email="guest@example.com", role="reader", actor=owner, via=WEB, link="/"
     )
     assert "guest@example.com" in page(client)
-    Invitation.objects.filter(email="guest@example.com").update(expires_at=timezone.now())
+    invitation = Invitation.objects.get(email="guest@example.com")
+    invitation.expires_at = timezone.now()
+    invitation.save()
     assert '<span class="badge badge-danger">expired</span>' in page(client)
     Invitation.objects.filter(email="guest@example.com").delete()
     assert "Pending invitations" not in page(client)
