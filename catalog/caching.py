@@ -5,7 +5,9 @@ A value is kept with the versions of what it was built from, named by plain stri
 app's signals.py, and the services that write in bulk, which the ORM's signals don't see), so
 the next read builds the value again. Every entry also expires after `TTL` seconds whatever
 happened: a write that bypasses the ORM (raw SQL, a restore) is seen within a minute, and
-`manage.py clear_cache` bumps every version at once.
+`manage.py clear_cache` bumps every version at once. What only the catalog decides (search
+results, provider counts) is kept an `HOUR`: the catalog changes through sync_catalog and the
+admin, which bump its version.
 
 Only with a cache that every process shares (settings.SHARED_CACHE: Redis, or the single
 process of development and tests) is anything kept; without one, `build()` runs every time.
@@ -24,7 +26,8 @@ from django.db import transaction
 
 T = TypeVar("T")
 
-TTL = 60  # seconds: the longest anything is kept, so the longest a bypassing write goes unseen
+TTL = 60  # seconds: how long a write that bypasses the ORM can go unseen
+HOUR = 3600  # for what the catalog alone decides, and HTML named by all it shows
 EVERYTHING = "everything"  # every entry depends on it: clear_cache bumps it
 CATALOG = "catalog"  # the catalog's rows: search results, provider counts, BYOK rows' details
 PLATFORM = "platform"  # the deployed platform models and their status

@@ -492,6 +492,7 @@ def cached_search_results(
         f"search:{search_key(params, page)}",
         [caching.CATALOG],
         lambda: search_results(params, page),
+        caching.HOUR,
     )
 
 

@@ -1,8 +1,9 @@
 """HTML fragments shared by everyone who sees the same: rendered from plain inputs (strings,
 numbers, dates and tuples of them) and kept in the cache under a digest of them
-(catalog/caching.py), so when anything a fragment shows changes, so does its key. What differs
-per person (an "Added" badge, "you") must be an input. `objects` are rendered but not part of
-the key: only for objects the `depends_on` versions determine (e.g. catalog rows).
+(catalog/caching.py), so when anything a fragment shows changes, so does its key, and it is
+kept an hour. What differs per person (an "Added" badge, "you") must be an input. `objects` are
+rendered but not part of the key: only for objects the inputs (such as a version) or the
+`depends_on` versions determine; such a fragment is kept like any other entry.
 
 Forms inside a fragment render a placeholder for the CSRF token; `with_csrf` puts the request's
 token in. The placeholder is derived from SECRET_KEY, so page content can't forge it.
@@ -61,7 +62,7 @@ def render_fragments(
         )
         for each in inputs
     }
-    found = caching.cached_many(builds, depends_on)
+    found = caching.cached_many(builds, depends_on, caching.TTL if depends_on else caching.HOUR)
     return [found[key] for key in builds]
 
 

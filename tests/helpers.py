@@ -293,8 +293,8 @@ def backends(changes: dict[str, Any], *, redis: list[str]) -> pytest.MarkDecorat
 BYPASSING = ("update(", "bulk_", "queryset update", "(no signal)")
 
 
-def outlast_the_cache(change: str, time_machine: Any) -> None:
-    """Move the clock past caching.TTL if `change` bypasses the ORM's signals; every other
-    change shows on the very next request."""
+def outlast_the_cache(change: str, time_machine: Any, ttl: int = caching.TTL) -> None:
+    """Move the clock past `ttl` if `change` bypasses the ORM's signals; every other change
+    shows on the very next request."""
     if any(word in change for word in BYPASSING):
-        time_machine.move_to(timezone.now() + timedelta(seconds=caching.TTL + 1), tick=True)
+        time_machine.move_to(timezone.now() + timedelta(seconds=ttl + 1), tick=True)

@@ -77,7 +77,7 @@ def provider_choices() -> list[tuple[str, str]]:
         labelled.sort(key=lambda c: (c[1].casefold(), c[0]))
         return [(slug, f"{label} ({n:,})") for slug, label, n in labelled]
 
-    return caching.cached("provider-choices", [caching.CATALOG], build)
+    return caching.cached("provider-choices", [caching.CATALOG], build, caching.HOUR)
 
 
 @dataclass
@@ -107,7 +107,7 @@ class Search:
             }
 
         key = "shown:" + search_key(self.params, grouped_page)
-        return caching.cached(key, [caching.CATALOG], read)
+        return caching.cached(key, [caching.CATALOG], read, caching.HOUR)
 
 
 def _search(params: SearchParams, page: int) -> Search:
