@@ -10,15 +10,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from catalog import caching
-from catalog.caching import CATALOG, PLATFORM
 from catalog.models import CatalogModel, PlatformModel
 
 
 @receiver([post_save, post_delete], sender=CatalogModel)
 def catalog_changed(**kwargs: Any) -> None:
-    caching.bump(CATALOG)
+    caching.bump(caching.CATALOG)
 
 
 @receiver([post_save, post_delete], sender=PlatformModel)
 def platform_changed(**kwargs: Any) -> None:
-    caching.bump(PLATFORM)
+    caching.bump(caching.PLATFORM)
