@@ -9,13 +9,19 @@ happened: a write that bypasses the ORM (raw SQL, a restore) is seen within a mi
 results, provider counts) is kept an `HOUR`: the catalog changes through sync_catalog and the
 admin, which bump its version.
 
+An entry that depends on no version is named by all it holds (a digest of a fragment's inputs,
+a search and the catalog version it read): each process also keeps the ones it used last, up
+to PROCESS_BYTES, and asks the shared cache only for the others.
+
 Only with a cache that every process shares (settings.SHARED_CACHE: Redis, or the single
 process of development and tests) is anything kept; without one, `build()` runs every time.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -31,6 +37,7 @@ HOUR = 3600  # for what the catalog alone decides, and HTML named by all it show
 EVERYTHING = "everything"  # every entry depends on it: clear_cache bumps it
 CATALOG = "catalog"  # the catalog's rows: search results, provider counts, BYOK rows' details
 PLATFORM = "platform"  # the deployed platform models and their status
+PROCESS_BYTES = 32 * 1024 * 1024  # what each process keeps of entries named by all they hold
 
 
 def cached(key: str, depends_on: Sequence[str], build: Callable[[], T], ttl: int = TTL) -> T:
@@ -46,6 +53,14 @@ def cached_many(
     next read rejects, never stale ones under the new versions."""
     if not settings.SHARED_CACHE:
         return {key: build() for key, build in builds.items()}
+    if not depends_on:
+        return _in_process.get_many(builds, ttl)
+    return _shared(builds, depends_on, ttl)
+
+
+def _shared(
+    builds: Mapping[str, Callable[[], T]], depends_on: Sequence[str], ttl: int
+) -> dict[str, T]:
     names = [_version_key(name) for name in (EVERYTHING, *depends_on)]
     entries = {key: f"{settings.RELEASE}:{key}" for key in builds}
     found = cache.get_many([*names, *entries.values()])
@@ -98,3 +113,40 @@ def _start(keys: list[str]) -> list[Any]:
         cache.add(key, uuid4().hex, timeout=None)
     found = cache.get_many(keys)
     return [found.get(key, "") for key in keys]
+
+
+class _InProcess:
+    """This process's last used entries named by all they hold, each kept `ttl` at most like
+    its shared copy; the least recently used go first once they pass PROCESS_BYTES."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[str, tuple[float, int, Any]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get_many(self, builds: Mapping[str, Callable[[], T]], ttl: int) -> dict[str, T]:
+        now = time.time()
+        with self.lock:
+            found = {k: e[2] for k in builds if (e := self.kept.get(k)) and e[0] > now}
+            for key in found:
+                self.kept.move_to_end(key)
+        missing = {key: build for key, build in builds.items() if key not in found}
+        if missing:
+            made = _shared(missing, (), ttl)
+            with self.lock:
+                for key, value in made.items():
+                    size = len(value) if isinstance(value, str) else 1_000
+                    self.size += size - (self.kept.pop(key, (0, 0))[1])
+                    self.kept[key] = (now + ttl, size, value)
+                while self.size > PROCESS_BYTES:
+                    self.size -= self.kept.popitem(last=False)[1][1]
+            found |= made
+        return found
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()
+            self.size = 0
+
+
+_in_process = _InProcess()

@@ -34,8 +34,10 @@ def _org_row_changed(instance: Invitation | AccessRequest, **kwargs: Any) -> Non
     caching.bump(org(instance.org_id))
 
 
-def _account_changed(instance: User, **kwargs: Any) -> None:
-    """Members are listed and searched by name and email."""
+def _account_changed(instance: User, update_fields: Any = None, **kwargs: Any) -> None:
+    """Members are listed and searched by name and email (a login changes neither)."""
+    if update_fields == {"last_login"}:
+        return
     orgs = Membership.objects.filter(user_id=instance.pk).values_list("org_id", flat=True)
     caching.bump(*map(org, orgs))
 

@@ -16,7 +16,7 @@ from django.core.cache import cache, caches
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
-from catalog import platform
+from catalog import caching, platform
 from catalog.models import PlatformModel
 from orgs.models import Membership, Organization, Role
 from settings_app.cache import RedisCache
@@ -56,9 +56,11 @@ def pytest_unconfigure(config):
 def _clear_cache():
     cache.clear()
     platform.expire()  # and the fresh mark this process remembers
+    caching._in_process.clear()  # and the entries it keeps
     yield
     cache.clear()
     platform.expire()
+    caching._in_process.clear()
 
 
 def make_user(email: str, **extra) -> User:

@@ -106,8 +106,8 @@ class Search:
                 if m is not None
             }
 
-        key = "shown:" + search_key(self.params, grouped_page)
-        return caching.cached(key, [caching.CATALOG], read, caching.HOUR)
+        key = f"shown:{search_key(self.params, grouped_page)}:{self.catalog}"
+        return caching.cached(key, [], read, caching.HOUR)
 
 
 def _search(params: SearchParams, page: int) -> Search:
@@ -271,9 +271,8 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         "retired": request.GET.get("retired", ""),
         "provider_options": render_fragment(
             f"{TEMPLATE}#provider_options",
-            {"provider": provider},
+            {"provider": provider, "catalog": search.catalog},
             {"provider_choices": provider_choices},  # called only when rendered
-            [caching.CATALOG],
         ),
         "capability_choices": CAPABILITIES,
         "add_url": reverse("accounts:add_model"),

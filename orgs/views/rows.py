@@ -122,24 +122,32 @@ def row_inputs(
 
 
 class MembersOfOrg:
-    """What the members page shows of the org: how many members match the search (kept while
-    the org's version is current), the page of them as `me` sees it (each row a fragment) and
-    the pending invitations (for owners)."""
+    """What the members page shows of the org: how many members match the search and the
+    page of them (kept while the org's version is current) as `me` sees them, each row a
+    fragment, and the pending invitations (for owners)."""
 
     def __init__(self, me: Membership, query: str, page: str) -> None:
         self.me, self.query, self.page = me, query, page[:20]
 
     @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(self.query.encode()).hexdigest()
+
+    @cached_property
     def count(self) -> int:
-        digest = hashlib.sha256(self.query.encode()).hexdigest()
         return caching.cached(
-            f"member-count:{self.me.org_id}:{digest}",
+            f"member-count:{self.me.org_id}:{self.digest}",
             [org(self.me.org_id)],
             lambda: members_matching(self.me, self.query).count(),
         )
 
     def list_html(self, request: HttpRequest) -> SafeString:
         members = member_page(self.me, self.query, self.page, self.count)
+        # The page's members are the same for every owner until the org's version changes.
+        key = f"member-page:{self.me.org_id}:{self.digest}:{members.number}"
+        members.object_list = caching.cached(
+            key, [org(self.me.org_id)], lambda: list(members.object_list)
+        )
         rows = row_inputs(self.me, members, ids_of(deployed_models()))
         html = with_csrf(request, "".join(render_fragments(ROW, rows)))
         context = {"me": self.me, "members": members, "rows": html, "q": self.query}

@@ -13,11 +13,14 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import caching
 from catalog.models import PlatformModel
 from orgs import services
 from orgs.models import Membership, Role
+from orgs.signals import org as org_version
 from settings_app import fragments
 from settings_app.fragments import CSRF_PLACEHOLDER
+from tests.helpers import outlast_the_cache
 
 pytestmark = pytest.mark.django_db
 # The members page with the test cache and as production runs without Redis (nothing shared).
@@ -90,10 +93,11 @@ def test_changes_through_the_services_show_at_once(
 
 
 @SHARED_OR_NOT
-def test_changes_by_queryset_update_show_at_once(
-    cache_backend, client, owner, contributor, platform_models
+def test_changes_by_queryset_update_show_once_the_cache_bound_passed(
+    cache_backend, client, owner, contributor, platform_models, time_machine
 ):
-    # .update() sends no signal and saves no model: only inputs read afresh can tell.
+    # .update() sends no signal: the page's members are read again within caching.TTL.
+    time_machine.move_to(timezone.now(), tick=True)
     client.force_login(owner)
     assert "member@example.com" in row_of(page(client), contributor)
 
@@ -101,6 +105,7 @@ def test_changes_by_queryset_update_show_at_once(
         role=Role.READER, allowed_model_ids=[], access_version=7
     )
     User.objects.filter(pk=contributor.pk).update(email="renamed@example.com", name="Ren Amed")
+    outlast_the_cache("update(", time_machine)
     after = row_of(page(client), contributor)
     assert '<option value="reader" selected>' in after
     assert '<span class="badge badge-danger">No platform models</span>' in after
@@ -122,10 +127,12 @@ def test_a_model_leaving_the_platform_shows_in_the_badge_at_once(
     assert "1 no longer deployed</span>" in after
 
 
-def test_the_joined_time_moves_on(client, owner, contributor):
+def test_the_joined_time_moves_on(client, owner, contributor, time_machine):
+    time_machine.move_to(timezone.now(), tick=True)
     client.force_login(owner)
     assert "just now" in row_of(page(client), contributor)
     Membership.objects.filter(user=contributor).update(joined_at=timezone.now() - timedelta(days=3))
+    outlast_the_cache("update(", time_machine)
     assert "3\xa0days ago" in row_of(page(client), contributor)
 
 
@@ -310,3 +317,13 @@ def test_each_orgs_list_is_its_own_even_under_equal_versions(client, owner, cont
     assert f'id="member-{contributor.pk}"' in page(client)
     html = client.get("/orgs/globex/members/").content.decode()
     assert f'id="member-{contributor.pk}"' not in html and f'id="member-{owner.pk}"' in html
+
+
+def test_a_login_keeps_the_orgs_lists_but_a_new_name_does_not(client, contributor):
+    acme = org_version(membership(contributor).org_id)
+    before = caching.version(acme)
+    client.force_login(contributor)  # saves last_login
+    assert caching.version(acme) == before
+    contributor.name = "New Name"
+    contributor.save()
+    assert caching.version(acme) != before
