@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -43,7 +44,6 @@ from catalog.search import (
     SearchResult,
     cached_search_results,
     parse_query,
-    search_key,
     today,
 )
 from catalog.templatetags.catalog_tags import dom_id
@@ -93,22 +93,6 @@ class Search:
     def results(self) -> SearchResult:
         return cached_search_results(self.params, page=grouped_page)
 
-    @cached_property
-    def shown(self) -> set[str]:
-        """Every model id the results show (rows, other hosts, successors): kept beside them,
-        for which of them someone has added."""
-
-        def read() -> set[str]:
-            return {
-                m.model_id
-                for row in self.results.models
-                for m in (row, *getattr(row, "other_hosts", ()), getattr(row, "successor", None))
-                if m is not None
-            }
-
-        key = f"shown:{search_key(self.params, grouped_page)}:{self.catalog}"
-        return caching.cached(key, [], read, caching.HOUR)
-
 
 def _search(params: SearchParams, page: int) -> Search:
     return Search(replace(params, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
@@ -136,23 +120,32 @@ def results_html(
     enabled: Collection[str],
     **flags: bool,
 ) -> SafeString:
-    """The search results (`results`, or `more_results` for the next rows) as HTML: the same
-    for everyone who searched the same and has added the same of the models shown, so it is
-    a fragment kept under exactly that."""
+    """The search results (`results`, or `more_results` for the next rows) as HTML: a fragment
+    the same for everyone who searched the same, in which the Add buttons of the models this
+    person has added become "Added"."""
     page = _page_number(request.GET)
-    added = sorted(search.shown.intersection(enabled))
     inputs = {
         **_inputs(request, params, search),
-        "added": added,
         **{k: request.GET.get(k, "") for k in SEARCH_KEYS},
         "first_url": _page_url(request.GET),
         "more_url": _page_url(request.GET, page=page + 1),
         "add_url": reverse("accounts:add_model"),
         **flags,
     }
-    objects = _objects(params, search) | {"enabled": set(added)}
-    html = render_fragment(f"{TEMPLATE}#{partial}", inputs, objects)
-    return with_csrf(request, html)
+    html = render_fragment(f"{TEMPLATE}#{partial}", inputs, _objects(params, search))
+    return with_csrf(request, mark_added(html, enabled))
+
+
+ADD_BUTTON = re.compile(r'(<div id="act-(m-[0-9a-f]+)"[^>]*>)\s*<form .*?</form>', re.S)
+ADDED = '<span class="badge badge-ok">Added</span>'
+
+
+def mark_added(html: str, enabled: Collection[str]) -> str:
+    """`html` with the Add button of each model in `enabled` replaced by an Added badge."""
+    added = {dom_id(model_id) for model_id in enabled}
+    if not any(f'id="act-{dom}"' in html for dom in added):
+        return html
+    return ADD_BUTTON.sub(lambda m: m[1] + ADDED if m[2] in added else m[0], html)
 
 
 def _page_number(data: QueryDict) -> int:
