@@ -10,8 +10,8 @@ results, provider counts) is kept an `HOUR`: the catalog changes through sync_ca
 admin, which bump its version.
 
 An entry that depends on no version is named by all it holds (a digest of a fragment's inputs,
-a search and the catalog version it read): each process also keeps the ones it used last, up
-to PROCESS_BYTES, and asks the shared cache only for the others.
+the catalog version among them): each process also keeps the ones it used last, up to
+PROCESS_BYTES, and asks the shared cache only for the others.
 
 Only with a cache that every process shares (settings.SHARED_CACHE: Redis, or the single
 process of development and tests) is anything kept; without one, `build()` runs every time.

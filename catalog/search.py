@@ -488,15 +488,8 @@ def cached_search_results(
 ) -> SearchResult:
     """`search_results`, kept in the cache under the catalog's version and the day (retired
     models rank by date): the same search from anyone is answered once per catalog change."""
-    return caching.cached(
-        f"search:{search_key(params, page)}",
-        [caching.CATALOG],
-        lambda: search_results(params, page),
-        caching.HOUR,
-    )
-
-
-def search_key(params: SearchParams, page: Callable[[SearchParams], SearchResult] = _page) -> str:
-    """A digest of a search and the day (retired models rank by date)."""
     named = (asdict(params), today(), page.__module__, page.__qualname__)
-    return hashlib.sha256(repr(named).encode()).hexdigest()
+    digest = hashlib.sha256(repr(named).encode()).hexdigest()
+    return caching.cached(
+        f"search:{digest}", [caching.CATALOG], lambda: search_results(params, page), caching.HOUR
+    )
