@@ -9,6 +9,8 @@ import logging
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -35,12 +37,19 @@ def app():
     fake.stop()
 
 
+def run(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: a browser test earlier in this worker leaves
+    Playwright's event loop running in this one, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def make_gate(app: FakeApp, **config) -> Gate:
     return Gate(Config(app_url=app.url, master_key=MASTER, **config), clock=Clock())
 
 
 def check(gate: Gate, key: str = KEY, org: str | None = None) -> Verdict:
-    return asyncio.run(gate.check(key, org))
+    return run(gate.check(key, org))
 
 
 def refused(gate: Gate, key: str = KEY, org: str | None = None) -> Refused:
@@ -247,7 +256,7 @@ def test_concurrent_requests_for_one_key_ask_the_app_once(app):
     async def many():
         return await asyncio.gather(*(gate.check(KEY) for _ in range(20)))
 
-    verdicts = asyncio.run(many())
+    verdicts = run(many())
     assert {v.litellm_models[0] for v in verdicts} == {"dn/a"}
     assert len(app.requests) == 1
 
