@@ -345,6 +345,7 @@ class InvitationOut(Schema):
 class InvitationIn(Schema):
     email: str = Field(..., max_length=254)
     role: Literal["owner", "contributor", "reader"] = "contributor"
+    resend: bool = False
 
 
 def _invitation_out(invitation) -> dict:
@@ -364,21 +365,32 @@ def list_invitations(request: AuthedRequest, slug: str):
     return [_invitation_out(i) for i in invitations.org_pending(me.org)]
 
 
-@router.post("/org/{slug}/invitations", response={201: InvitationOut})
+@router.post("/org/{slug}/invitations", response={201: InvitationOut, 409: ApiError})
 def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
-    """Invite an email; the answer is the same whether or not an account uses it."""
+    """Invite an email; the answer is the same whether or not an account uses it. An email
+    with a pending invitation answers 409 unless `"resend": true`, which sends it again
+    with the role asked for (a role change is audited)."""
     me = get_owner_membership(request, slug)
     validate_email(body.email.strip())
-    invitation = invitations.invite(
-        org=me.org,
-        email=body.email,
-        role=body.role,
-        actor=request.user,
-        via=VIA,
-        link=request.build_absolute_uri(reverse("invitations:list")),
-        # The API's contract: posting again sends it again, with the role asked for.
-        resend=True,
-    )
+    try:
+        invitation = invitations.invite(
+            org=me.org,
+            email=body.email,
+            role=body.role,
+            actor=request.user,
+            via=VIA,
+            link=request.build_absolute_uri(reverse("invitations:list")),
+            resend=body.resend,
+        )
+    except DjangoValidationError as exc:
+        if exc.code != "invited":
+            raise
+        email = body.email.strip().lower()
+        raise HttpError(
+            409,
+            f"{email} is already invited. To send the invitation again, with the role in "
+            'this request, post it again with "resend": true.',
+        ) from None
     return 201, _invitation_out(invitation)
 
 

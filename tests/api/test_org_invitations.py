@@ -79,17 +79,24 @@ def test_invalid_invitations_are_refused(owner, reader, body, code):
     assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_posting_again_resends_as_before_and_audits_only_a_role_change(owner):
+def test_posting_again_is_refused_until_asked_to_resend_and_audits_only_a_role_change(owner):
     from orgs.models import ModelAccessEvent
 
     client = ApiClient(owner)
     first = client.post(PATH, {"email": "new@example.com", "role": "reader"})
-    again = client.post(PATH, {"email": "NEW@example.com", "role": "reader"})
-    assert (first.status_code, again.status_code) == (201, 201)
-    assert again.json()["id"] == first.json()["id"]
+    assert first.status_code == 201
+    for role in ["reader", "owner"]:  # the same address in any case, the same or a new role
+        again = client.post(PATH, {"email": "NEW@example.com", "role": role})
+        assert_envelope(again, 409)
+        assert "already invited" in again.json()["detail"]
+        assert '"resend": true' in again.json()["detail"]
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.get().role == "reader"
+    resent = client.post(PATH, {"email": "NEW@example.com", "role": "reader", "resend": True})
+    assert resent.status_code == 201 and resent.json()["id"] == first.json()["id"]
     assert len(mail.outbox) == 2
     assert ModelAccessEvent.objects.filter(kind="invited").count() == 1
-    changed = client.post(PATH, {"email": "new@example.com", "role": "owner"})
+    changed = client.post(PATH, {"email": "new@example.com", "role": "owner", "resend": True})
     assert changed.json()["role"] == "owner"
     events = ModelAccessEvent.objects.filter(kind="invited").order_by("pk")
     assert [(e.before, e.after) for e in events] == [(None, "reader"), ("reader", "owner")]
