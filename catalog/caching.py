@@ -13,6 +13,10 @@ An entry that depends on no version is named by all it holds (a digest of a frag
 the catalog version among them): each process also keeps the ones it used last, up to
 PROCESS_BYTES, and asks the shared cache only for the others.
 
+Within a request each version is read once (`versions_per_request`, a middleware): a page
+made of several entries asks for the versions they share once, the catalog's and the
+platform's with its first entry.
+
 Only with a cache that every process shares (settings.SHARED_CACHE: Redis, or the single
 process of development and tests) is anything kept; without one, `build()` runs every time.
 """
@@ -23,6 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -38,6 +43,8 @@ EVERYTHING = "everything"  # every entry depends on it: clear_cache bumps it
 CATALOG = "catalog"  # the catalog's rows: search results, provider counts, BYOK rows' details
 PLATFORM = "platform"  # the deployed platform models and their status
 PROCESS_BYTES = 32 * 1024 * 1024  # what each process keeps of entries named by all they hold
+# The versions this request has read or written (None outside a request).
+_read: ContextVar[dict[str, Any] | None] = ContextVar("versions read", default=None)
 
 
 def cached(key: str, depends_on: Sequence[str], build: Callable[[], T], ttl: int = TTL) -> T:
@@ -63,8 +70,11 @@ def _shared(
 ) -> dict[str, T]:
     names = [_version_key(name) for name in (EVERYTHING, *depends_on)]
     entries = {key: f"{settings.RELEASE}:{key}" for key in builds}
-    found = cache.get_many([*names, *entries.values()])
-    stamp = [found.get(name) for name in names]
+    unread = _unread(names)
+    found = cache.get_many([*unread, *entries.values()])
+    _remember({key: found[key] for key in unread if key in found})
+    known = _read.get() or {}
+    stamp = [found.get(name, known.get(name)) for name in names]
     now = time.time()
     values, missing = {}, {}
     for key, entry_key in entries.items():
@@ -87,8 +97,12 @@ def version(name: str) -> str:
     shared cache."""
     if not settings.SHARED_CACHE:
         return ""
-    found = cache.get(_version_key(name))
-    return found if found is not None else _start([_version_key(name)])[0]
+    key = _version_key(name)
+    found = (_read.get() or {}).get(key) or cache.get(key)
+    if found is None:
+        return _start([key])[0]
+    _remember({key: found})
+    return found
 
 
 def bump(*names: str) -> None:
@@ -98,7 +112,9 @@ def bump(*names: str) -> None:
         return
 
     def new_versions() -> None:
-        cache.set_many({_version_key(name): uuid4().hex for name in names}, timeout=None)
+        versions = {_version_key(name): uuid4().hex for name in names}
+        cache.set_many(versions, timeout=None)
+        _remember(versions)
 
     new_versions()
     transaction.on_commit(new_versions)
@@ -112,7 +128,40 @@ def _start(keys: list[str]) -> list[Any]:
     for key in keys:
         cache.add(key, uuid4().hex, timeout=None)
     found = cache.get_many(keys)
+    _remember(found)
     return [found.get(key, "") for key in keys]
+
+
+def _unread(keys: list[str]) -> list[str]:
+    known = _read.get()
+    if known is None:
+        return keys
+    if not known:  # a request's first read: also the versions most pages go on to read
+        keys = [
+            *keys,
+            *(_version_key(n) for n in (CATALOG, PLATFORM) if _version_key(n) not in keys),
+        ]
+    return [key for key in keys if key not in known]
+
+
+def _remember(versions: Mapping[str, Any]) -> None:
+    known = _read.get()
+    if known is not None:
+        known.update(versions)
+
+
+def versions_per_request(get_response: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Middleware: each version is read from the cache once per request, and a write's new
+    versions are the ones the rest of the request reads."""
+
+    def middleware(request: Any) -> Any:
+        token = _read.set({})
+        try:
+            return get_response(request)
+        finally:
+            _read.reset(token)
+
+    return middleware
 
 
 class _InProcess:

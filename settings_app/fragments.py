@@ -53,8 +53,11 @@ def render_fragments(
     inputs: Sequence[Mapping[str, Any]],
     objects: Mapping[str, Any] | None = None,
     depends_on: Sequence[str] = (),
+    ttl: int | None = None,
 ) -> list[str]:
-    """Each fragment's HTML, from the cache or rendered now: one cache round trip for all."""
+    """Each fragment's HTML, from the cache or rendered now: one cache round trip for all,
+    none for those this process kept. Kept an hour, or `ttl`, or caching.TTL with
+    `depends_on`."""
     extra = {**(objects or {}), "csrf_token": CSRF_PLACEHOLDER}
     builds = {
         _key(template_name, each): lambda each=each: render_to_string(
@@ -62,7 +65,8 @@ def render_fragments(
         )
         for each in inputs
     }
-    found = caching.cached_many(builds, depends_on, caching.TTL if depends_on else caching.HOUR)
+    ttl = ttl or (caching.TTL if depends_on else caching.HOUR)
+    found = caching.cached_many(builds, depends_on, ttl)
     return [found[key] for key in builds]
 
 
@@ -71,8 +75,9 @@ def render_fragment(
     inputs: Mapping[str, Any],
     objects: Mapping[str, Any] | None = None,
     depends_on: Sequence[str] = (),
+    ttl: int | None = None,
 ) -> str:
-    return render_fragments(template_name, [inputs], objects, depends_on)[0]
+    return render_fragments(template_name, [inputs], objects, depends_on, ttl)[0]
 
 
 def with_csrf(request: HttpRequest, html: str) -> SafeString:

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "settings_app.middleware.MethodNotAllowedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "settings_app.guards.UnstorableTextMiddleware",
+    "catalog.caching.versions_per_request",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -35,7 +35,7 @@ from accounts.signals import byok
 from catalog import caching
 from catalog.grouping import grouped_page
 from catalog.models import CAPABILITIES, CatalogModel
-from catalog.platform import deployed_models
+from catalog.platform import deployed_models, platform_snapshot
 from catalog.providers import get_provider
 from catalog.replacements import retirement_notice
 from catalog.search import (
@@ -196,9 +196,11 @@ def platform_html(
 ) -> SafeString:
     """The platform models section: the same for everyone of an org with the same models
     allowed and locked (and the same requests for those), so a fragment kept under exactly
-    that and the platform list's version."""
+    that and the platform list as this process last read it."""
     status = picker.status
+    snapshot = platform_snapshot()
     inputs = {
+        "snapshot": [snapshot.version, snapshot.read_at],
         "org": [membership.org.slug, membership.org.name] if membership else None,
         "why": why_allowed(membership, len(picker.platform)),
         "platform": [m.id for m in picker.platform],
@@ -216,16 +218,18 @@ def platform_html(
         "why_allowed": inputs["why"],
         "active_membership": membership,
     }
-    html = render_fragment(f"{TEMPLATE}#platform", inputs, objects, [caching.PLATFORM])
+    html = render_fragment(f"{TEMPLATE}#platform", inputs, objects)
     return with_csrf(request, html)
 
 
 def byok_html(request: AuthedRequest) -> SafeString:
     """The person's own models: kept for them and the search their forms carry until their
-    list, their secrets or the catalog change (or the day, which retirements follow)."""
+    list, their secrets or the catalog change (or the day, which retirements follow), and at
+    most caching.TTL, like the list itself."""
     user = request.user
     inputs = {
         "user": str(user.pk),
+        "versions": [caching.version(byok(user.pk)), caching.version(caching.CATALOG)],
         "today": today(),
         **{k: request.GET.get(k, "") for k in SEARCH_KEYS},
     }
@@ -234,7 +238,7 @@ def byok_html(request: AuthedRequest) -> SafeString:
         "byok": SimpleLazyObject(lambda: suggest_replacements(user_byok(user))),
         "add_url": reverse("accounts:add_model"),
     }
-    html = render_fragment(f"{TEMPLATE}#byok", inputs, objects, [byok(user.pk), caching.CATALOG])
+    html = render_fragment(f"{TEMPLATE}#byok", inputs, objects, ttl=caching.TTL)
     return with_csrf(request, html)
 
 
@@ -279,9 +283,9 @@ def page(request: AuthedRequest) -> HttpResponse:
     target = request.htmx.target if request.htmx else None
     if target in ("results", "result-rows"):
         # Only the results: no picker set, just which of them this person has added.
+        enabled = [m.id for m in user_byok(request.user)]  # read first: its versions serve all
         params = _search_params(request)
         search = _search(params, _page_number(request.GET))
-        enabled = [m.id for m in user_byok(request.user)]
         if target == "result-rows":  # "Show more": the next rows, appended
             html = results_html(request, "more_results", params, search, enabled, appended=True)
             return HttpResponse(html)
