@@ -46,9 +46,6 @@ MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 # Counting stops here ("more than 500 models"), and so does paging: refine the query instead.
 COUNT_CAP = 500
-# Spelling correction weighs, per query word, this many of the most similar catalog words.
-
-# Letters and digits are separate tokens: "qwen3" -> "qwen 3", "4o" -> "4 o", "70b" -> "70 b".
 _TOKEN = re.compile(r"^(provider|cap|ctx|price|open|retired):(.+)$", re.IGNORECASE)
 _COMPARISON = re.compile(r"^(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km])?$", re.IGNORECASE)
 _CAP_ALIASES = {
@@ -102,6 +99,17 @@ def build_search_text(*, model_id: str, tail: str, name: str, provider_label: st
     return "".join(f" {section}" for section in sections if section) + " "
 
 
+# SearchParams attribute -> the lookup it filters by, when set.
+_LOOKUPS = {
+    "open_weights": "open_weights",
+    "featured": "featured",
+    "min_context": "context_window__gte",
+    "max_context": "context_window__lte",
+    "min_price": "cost_input__gte",
+    "max_price": "cost_input__lte",
+}
+
+
 @dataclass
 class SearchParams:
     text: str = ""
@@ -125,23 +133,8 @@ class SearchParams:
 
     @property
     def has_filters(self) -> bool:
-        return any(
-            v is not None
-            for v in (
-                self.provider,
-                self.open_weights,
-                self.min_context,
-                self.max_context,
-                self.min_price,
-                self.max_price,
-                self.featured,
-            )
-        ) or bool(self.capabilities)
-
-
-def _number(value: str, suffix: str | None) -> float:
-    scale = {"k": 1_000, "m": 1_000_000}.get((suffix or "").lower(), 1)
-    return float(value) * scale
+        filters = ("provider", *_LOOKUPS)
+        return any(getattr(self, name) is not None for name in filters) or bool(self.capabilities)
 
 
 # What a filter token looks like, shown when one can't be read.
@@ -197,7 +190,7 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
             return
         op, number, suffix = match.groups()
-        amount = _number(number, suffix)
+        amount = float(number) * {"k": 1_000, "m": 1_000_000}.get((suffix or "").lower(), 1)
         # Bounds are inclusive; a strict comparison nudges the bound by one step.
         step = 1 if key == "ctx" else 1e-9
         op = op or (">=" if key == "ctx" else "<=")
@@ -242,17 +235,6 @@ def parse_query(raw: str, **filters: Any) -> SearchParams:
     return params
 
 
-# SearchParams attribute -> the lookup it filters by, when set.
-_LOOKUPS = {
-    "open_weights": "open_weights",
-    "featured": "featured",
-    "min_context": "context_window__gte",
-    "max_context": "context_window__lte",
-    "min_price": "cost_input__gte",
-    "max_price": "cost_input__lte",
-}
-
-
 def today() -> date:
     """The day retirement is judged on (one place, so tests can pin it)."""
     return timezone.localdate()
@@ -274,10 +256,19 @@ def filtered(params: SearchParams) -> QuerySet[CatalogModel]:
     return qs if params.include_retired else qs.exclude(_retired())
 
 
-def _words_condition(phrases: list[str]) -> Q:
-    """Every phrase appears as a run of whole tokens; the very last token may be a prefix."""
+def _runs_of_tokens(field: str, phrases: list[str]) -> Q:
+    """`field` (spaces around every token) holds every phrase as a run of whole tokens; the
+    very last token may be a prefix."""
     last = len(phrases) - 1
+    condition = Q()
+    for i, phrase in enumerate(phrases):
+        condition &= Q(**{f"{field}__contains": f" {phrase}" + ("" if i == last else " ")})
+    return condition
+
+
+def _words_condition(phrases: list[str]) -> Q:
     if connection.vendor == "postgresql":
+        last = len(phrases) - 1
         parts = [
             " <-> ".join(p.split()) + (":*" if i == last else "") for i, p in enumerate(phrases)
         ]
@@ -288,10 +279,7 @@ def _words_condition(phrases: list[str]) -> Q:
                 output_field=BooleanField(),
             )
         )
-    condition = Q()
-    for i, phrase in enumerate(phrases):
-        condition &= Q(search_text__contains=f" {phrase}" + ("" if i == last else " "))
-    return condition
+    return _runs_of_tokens("search_text", phrases)
 
 
 def _matching(params: SearchParams, phrases: list[str]) -> QuerySet[CatalogModel]:
@@ -331,11 +319,7 @@ def _inside_tail(phrases: list[str]) -> Q | None:
     single token can't, so queries made of those need no such test."""
     if all(" " not in phrase for phrase in phrases):
         return None
-    last = len(phrases) - 1
-    condition = Q()
-    for i, phrase in enumerate(phrases):
-        condition &= Q(tail_words__contains=f" {phrase}" + ("" if i == last else " "))
-    return condition
+    return _runs_of_tokens("tail_words", phrases)
 
 
 def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
