@@ -7,7 +7,6 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from catalog.models import CatalogModel
 from catalog.search import MAX_LIMIT, MAX_QUERY_LENGTH, parse_query, search_catalog
 from catalog.validation import check_compatibility
 
@@ -15,8 +14,8 @@ router = Router(tags=["inference"])
 
 
 class CatalogModelOut(Schema):
-    id: str
-    name: str
+    id: str = Field(validation_alias="model_id")
+    name: str = Field(validation_alias="display_name")
     provider: str
     context_window: int | None
     max_output: int | None
@@ -28,24 +27,6 @@ class CatalogModelOut(Schema):
     knowledge_cutoff: date | None
     deprecation_date: date | None = Field(description="The provider retires it on this day")
     open_weights: bool
-
-    @staticmethod
-    def from_model(m: CatalogModel) -> dict:
-        return {
-            "id": m.model_id,
-            "name": m.display_name,
-            "provider": m.provider,
-            "context_window": m.context_window,
-            "max_output": m.max_output,
-            "cost_input": m.cost_input,
-            "cost_output": m.cost_output,
-            "capabilities": m.capabilities,
-            "modalities_input": m.modalities_input,
-            "modalities_output": m.modalities_output,
-            "knowledge_cutoff": m.knowledge_cutoff,
-            "deprecation_date": m.deprecation_date,
-            "open_weights": m.open_weights,
-        }
 
 
 class CatalogOut(Schema):
@@ -85,7 +66,7 @@ def catalog(request: HttpRequest, filters: Query[CatalogFilters]):
     data = filters.dict()
     caps = [c.strip() for c in (data.pop("capabilities") or "").split(",") if c.strip()]
     params = parse_query(data.pop("query"), capabilities=caps, **data)
-    return {"models": [CatalogModelOut.from_model(m) for m in search_catalog(params)]}
+    return {"models": search_catalog(params)}
 
 
 @router.post("/inference/validate", response=ValidateOut, summary="LiteLLM compatibility check")
