@@ -62,9 +62,8 @@ def model_id_error(model_id: str) -> str | None:
 
 def catalog_ids(model_ids: Iterable[str]) -> dict[str, str]:
     """The canonical ids of the active catalog models these well-formed ids name in any letter
-    case, keyed by lower-cased id; ids not in the catalog are absent. One query, served by the
-    catalog_model_id_lower_idx index (model_id__iexact is UPPER(...) LIKE UPPER(...) on
-    PostgreSQL, which no index serves). Well-formed ids are ASCII, so Python's lower() is the
+    case, keyed by lower-cased id; ids not in the catalog are absent. One query, served by
+    catalog_model_id_lower_idx. Well-formed ids are ASCII, so Python's lower() is the
     database's."""
     lowered = {model_id.lower() for model_id in model_ids}
     if not lowered:
@@ -102,32 +101,23 @@ def check_compatibility(raw: str, *, suggest: bool = False) -> CompatResult:
     if error:
         return CompatResult(False, model_id[:MAX_MODEL_ID_LENGTH], error=error)
     provider = provider_of(model_id)
+
+    def refused(error: str) -> CompatResult:
+        return CompatResult(False, model_id, provider, error=error)
+
     if provider == "dn":
-        return CompatResult(
-            False,
-            model_id,
-            provider,
-            error="dn/ models are platform models: your org's allowlist decides those.",
-        )
+        return refused("dn/ models are platform models: your org's allowlist decides those.")
     canonical = catalog_id(model_id)
     if canonical:
         keys = list(required_keys(canonical).names)
         return CompatResult(True, canonical, provider_of(canonical), keys, in_catalog=True)
     if provider not in litellm_providers():
-        return CompatResult(
-            False,
-            model_id,
-            provider,
-            error=f"Unknown provider “{provider}”. LiteLLM doesn't route it; check the prefix.",
+        return refused(
+            f"Unknown provider “{provider}”. LiteLLM doesn't route it; check the prefix."
         )
     parts = model_id.split("/")[1:]
     if not parts or not all(_MODEL_PART.match(p) for p in parts):
-        return CompatResult(
-            False,
-            model_id,
-            provider,
-            error="The model name after the provider is empty or malformed.",
-        )
+        return refused("The model name after the provider is empty or malformed.")
     keys = list(required_keys(model_id).names)
     return CompatResult(
         True, model_id, provider, keys, suggestion=near_miss(model_id) if suggest else None
