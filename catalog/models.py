@@ -187,10 +187,6 @@ class PlatformModel(ModelSpecs):
             return False
         return (now or timezone.now()) - self.first_seen_at < NEW_FOR
 
-    @property
-    def new(self) -> bool:
-        return self.is_new()
-
 
 class PlatformModelEvent(models.Model):
     """One change in what the platform deploys, with when and by what: the audit log's

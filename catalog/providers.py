@@ -49,6 +49,7 @@ def default_env_var(slug: str) -> str:
 
 
 _AWS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+_OCI = ("OCI_USER", "OCI_FINGERPRINT", "OCI_TENANCY", "OCI_REGION", "OCI_KEY")
 
 # Every provider that occurs in the shipped catalog, plus common gateways. Providers whose
 # LiteLLM env var follows the <PROVIDER>_API_KEY convention list no key explicitly.
@@ -83,15 +84,7 @@ PROVIDERS: dict[str, Provider] = {
         _p("cloudflare", "Cloudflare Workers AI", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID"),
         _p("watsonx", "IBM watsonx", "WATSONX_URL", "WATSONX_APIKEY", "WATSONX_PROJECT_ID"),
         _p("snowflake", "Snowflake Cortex", "SNOWFLAKE_JWT", "SNOWFLAKE_ACCOUNT_ID"),
-        _p(
-            "oci",
-            "Oracle Cloud (OCI)",
-            "OCI_USER",
-            "OCI_FINGERPRINT",
-            "OCI_TENANCY",
-            "OCI_REGION",
-            "OCI_KEY",
-        ),
+        _p("oci", "Oracle Cloud (OCI)", *_OCI),
         _p("github_copilot", "GitHub Copilot", "GITHUB_COPILOT_API_KEY"),
         _p("chatgpt", "ChatGPT subscription", "CHATGPT_API_KEY"),
         _p("friendliai", "FriendliAI", "FRIENDLI_TOKEN"),
@@ -188,10 +181,7 @@ def provider_of(model_id: str) -> str:
 
 
 def get_provider(slug: str) -> Provider:
-    known = PROVIDERS.get(slug)
-    if known:
-        return known
-    return _p(slug, slug.replace("_", " ").title())
+    return PROVIDERS.get(slug) or _p(slug, slug.replace("_", " ").title())
 
 
 def required_keys(model_id: str) -> KeyRequirement:
