@@ -103,11 +103,8 @@ class PlatformModelAdmin(LabelledListEditableAdmin):
         record(removed, via=PlatformModelEvent.Via.ADMIN, actor=request.user)
 
 
-@admin.register(PlatformModelEvent)
-class PlatformModelEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "model_id", "kind", "via", "actor"]
-    list_filter = ["kind", "via"]
-    search_fields = ["model_id"]
+class RecordAdmin(admin.ModelAdmin):
+    """Records the app writes: staff read them, never add or edit them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -115,12 +112,19 @@ class PlatformModelEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+
+@admin.register(PlatformModelEvent)
+class PlatformModelEventAdmin(RecordAdmin):
+    list_display = ["at", "model_id", "kind", "via", "actor"]
+    list_filter = ["kind", "via"]
+    search_fields = ["model_id"]
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(RecordAdmin):
     list_display = [
         "kind",
         "started_at",
@@ -133,9 +137,3 @@ class SyncRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "ok"]
     search_fields = ["source", "error"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: SyncRun | None = None) -> bool:
-        return False

@@ -197,18 +197,14 @@ def sync_platform_models(timeout: float | None = None) -> SyncRun:
 
 
 def _status_from_db() -> PlatformStatus:
-    last = SyncRun.objects.filter(kind=SyncRun.Kind.PLATFORM).order_by("-started_at").first()
-    good = (
-        last
-        if last and last.ok
-        else SyncRun.objects.filter(kind=SyncRun.Kind.PLATFORM, ok=True)
-        .order_by("-started_at")
-        .first()
-    )
+    runs = SyncRun.objects.filter(kind=SyncRun.Kind.PLATFORM).order_by("-started_at")
+    last = runs.first()
+    good = last if last and last.ok else runs.filter(ok=True).first()
+    failed = last if last and not last.ok else None
     return PlatformStatus(
-        stale=bool(last and not last.ok),
+        stale=bool(failed),
         last_success=good.finished_at if good else None,
-        error=last.error if last and not last.ok else "",
+        error=failed.error if failed else "",
     )
 
 
