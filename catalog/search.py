@@ -245,6 +245,12 @@ def _retired() -> Q:
     return Q(deprecation_date__lte=today())
 
 
+def _rank(*ranks: When, default: int = 3) -> Case:
+    """Retired rows rank 4, after all others; the rest by the first of `ranks` that holds."""
+    retired = When(_retired(), then=Value(4))
+    return Case(retired, *ranks, default=Value(default), output_field=IntegerField())
+
+
 def filtered(params: SearchParams) -> QuerySet[CatalogModel]:
     lookups: dict[str, object] = {f"supports_{cap}": True for cap in params.capabilities}
     if params.provider:
@@ -329,16 +335,12 @@ def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
     if not phrases:
         if not params.has_filters:
             qs = qs.filter(featured=True).exclude(_retired())
-        last = Case(When(_retired(), then=Value(4)), default=Value(0), output_field=IntegerField())
-        return qs.annotate(rank=last).order_by("rank", *STATIC_ORDER)
+        return qs.annotate(rank=_rank(default=0)).order_by("rank", *STATIC_ORDER)
     inside, same = _inside_tail(phrases), _same_id(params.text)
-    rank = Case(
-        When(_retired(), then=Value(4)),
+    rank = _rank(
         *([When(same, then=Value(0))] if same else []),
         When(_starts_with(phrases), then=Value(1)),
         *([When(inside, then=Value(2))] if inside else []),
-        default=Value(3),
-        output_field=IntegerField(),
     )
     return qs.annotate(rank=rank).order_by("rank", *STATIC_ORDER)
 
@@ -360,12 +362,7 @@ def search_catalog(params: SearchParams) -> list[CatalogModel]:
     inside = _inside_tail(phrases)
     # Ranks 2, 3 and 4 (retired) share one pass over the matches: phrases of several tokens
     # match few rows. Retired rows only ever rank 4, so the first two tiers leave them out.
-    rest = Case(
-        When(_retired(), then=Value(4)),
-        *([When(inside, then=Value(2))] if inside else []),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
+    rest = _rank(*([When(inside, then=Value(2))] if inside else []))
     same = _same_id(params.text)
     tiers = [
         *(
