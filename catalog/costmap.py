@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from catalog.models import CAPABILITIES
 from catalog.names import display_name, model_key, model_tail, version_key
@@ -57,13 +57,18 @@ def canonical_id(key: str, provider: str) -> str:
     return f"{provider}/{key}"
 
 
+def is_number(value: object) -> TypeGuard[int | float]:
+    """A JSON number (Python's bools are ints, JSON's are not)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _check_types(key: str, entry: dict[str, Any]) -> None:
     provider = entry.get("litellm_provider")
     if not isinstance(provider, str) or not provider.strip():
         raise CostMapError(f"Entry {key!r}: litellm_provider must be a non-empty string.")
     for name in _NUMBER_FIELDS:
         value = entry.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        if value is not None and not is_number(value):
             raise CostMapError(f"Entry {key!r}: {name} must be a number, got {value!r}.")
     for name, value in entry.items():
         if name.startswith("supports_") and value is not None and not isinstance(value, bool):
@@ -82,9 +87,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def per_million(value: object) -> float | None:
     """USD per token -> USD per 1M tokens; None for anything that is not a number."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return round(value * 1_000_000, 6)
+    return round(value * 1_000_000, 6) if is_number(value) else None
 
 
 def capability_flags(entry: Mapping[str, object]) -> dict[str, bool]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from catalog.costmap import CostMapError, record_for
+from catalog.costmap import CostMapError, is_number, record_for
 from catalog.names import display_name
 
 SNAPSHOT = Path(__file__).resolve().parent / "data" / "openrouter_models.json.gz"
@@ -66,7 +66,7 @@ def _check(entry: object) -> dict[str, Any]:
         raise CostMapError(f"OpenRouter entry {entry!r}: needs a non-empty string id.")
     for name in ("context_window", "input_mtok", "output_mtok"):
         value = entry.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        if value is not None and not is_number(value):
             raise CostMapError(f"OpenRouter entry {entry['id']!r}: {name} must be a number.")
     if entry.get("name") is not None and not isinstance(entry["name"], str):
         raise CostMapError(f"OpenRouter entry {entry['id']!r}: name must be a string.")

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog import caching
-from catalog.costmap import capability_flags, per_million
+from catalog.costmap import capability_flags, is_number, per_million
 from catalog.models import PlatformModel, PlatformModelEvent, SyncRun
 from catalog.names import display_name
 from catalog.platform_events import change_of, record
@@ -79,7 +79,7 @@ def _get_json(path: str, deadline: float) -> Any:
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return int(value) if is_number(value) else None
 
 
 def _object(value: Any) -> dict[str, Any]:
