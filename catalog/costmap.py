@@ -62,6 +62,11 @@ def is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def whole_number(value: object) -> int | None:
+    """A JSON number as an int; None for anything else."""
+    return int(value) if is_number(value) else None
+
+
 def _check_types(key: str, entry: dict[str, Any]) -> None:
     provider = entry.get("litellm_provider")
     if not isinstance(provider, str) or not provider.strip():
@@ -124,13 +129,13 @@ def record_for(
     name = name or display_name(model_id)
     tail = model_tail(model_id)
     modalities_input, modalities_output = _modalities(entry)
-    record = {
+    return {
         "provider": provider,
         "source": source,
         "display_name": name,
         "mode": entry.get("mode", "chat"),
-        "context_window": entry.get("max_input_tokens") or entry.get("max_tokens"),
-        "max_output": entry.get("max_output_tokens"),
+        "context_window": whole_number(entry.get("max_input_tokens") or entry.get("max_tokens")),
+        "max_output": whole_number(entry.get("max_output_tokens")),
         "cost_input": per_million(entry.get("input_cost_per_token")),
         "cost_output": per_million(entry.get("output_cost_per_token")),
         "modalities_input": modalities_input,
@@ -150,10 +155,6 @@ def record_for(
         "provider_tier": provider_tier(model_id=model_id, tail=tail, provider=provider),
         **capability_flags(entry),
     }
-    for field in ("context_window", "max_output"):
-        if record[field] is not None:
-            record[field] = int(record[field])
-    return record
 
 
 def parse_cost_map(raw: bytes | str) -> dict[str, dict[str, Any]]:

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog import caching
-from catalog.costmap import capability_flags, is_number, per_million
+from catalog.costmap import capability_flags, per_million, whole_number
 from catalog.models import PlatformModel, PlatformModelEvent, SyncRun
 from catalog.names import display_name
 from catalog.platform_events import change_of, record
@@ -78,10 +78,6 @@ def _get_json(path: str, deadline: float) -> Any:
         raise ProxyError(f"GET {path} did not answer JSON") from None
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if is_number(value) else None
-
-
 def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -93,8 +89,8 @@ def _from_model_info(item: Any) -> dict[str, Any] | None:
     row: dict[str, Any] = {
         "model_id": item["model_name"],
         "litellm_model": str(params.get("model") or "")[:255],
-        "context_window": _int(info.get("max_input_tokens")),
-        "max_output": _int(info.get("max_output_tokens")),
+        "context_window": whole_number(info.get("max_input_tokens")),
+        "max_output": whole_number(info.get("max_output_tokens")),
         "cost_input": per_million(info.get("input_cost_per_token")),
         "cost_output": per_million(info.get("output_cost_per_token")),
         **capability_flags(info),
@@ -109,8 +105,8 @@ def _from_v1_models(item: Any) -> dict[str, Any] | None:
         return None
     return {
         "model_id": item["id"],
-        "context_window": _int(item.get("max_input_tokens")),
-        "max_output": _int(item.get("max_output_tokens")),
+        "context_window": whole_number(item.get("max_input_tokens")),
+        "max_output": whole_number(item.get("max_output_tokens")),
     }
 
 
