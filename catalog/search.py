@@ -180,10 +180,8 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
         if value.lower() not in _YES | _NO:
             params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
             return
-        if key == "open":
-            params.open_weights = value.lower() in _YES
-        else:
-            params.include_retired = value.lower() in _YES
+        field = "open_weights" if key == "open" else "include_retired"
+        setattr(params, field, value.lower() in _YES)
     else:
         match = _COMPARISON.match(value)
         if not match:

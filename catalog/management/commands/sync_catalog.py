@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.costmap import CostMapError
@@ -27,8 +28,6 @@ class Command(BaseCommand):
     def handle(
         self, *args: str, url: str, file: str, openrouter_file: str, **options: object
     ) -> None:
-        from django.conf import settings
-
         url = url or ("" if file else settings.CATALOG_URL)
         source = url or file or str(SNAPSHOT)
         self.stdout.write(f"Syncing the catalog from {source} and OpenRouter's models")
