@@ -176,17 +176,10 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             params.errors.append(f"Unknown capability “{value}”. Try: {', '.join(CAPABILITIES)}.")
         elif cap not in params.capabilities:
             params.capabilities.append(cap)
-    elif key in ("open", "retired"):
-        if value.lower() not in _YES | _NO:
-            params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
-            return
+    elif key in ("open", "retired") and value.lower() in _YES | _NO:
         field = "open_weights" if key == "open" else "include_retired"
         setattr(params, field, value.lower() in _YES)
-    else:
-        match = _COMPARISON.match(value)
-        if not match:
-            params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
-            return
+    elif key in ("ctx", "price") and (match := _COMPARISON.match(value)):
         op, number, suffix = match.groups()
         amount = float(number) * {"k": 1_000, "m": 1_000_000}.get((suffix or "").lower(), 1)
         # Bounds are inclusive; a strict comparison nudges the bound by one step.
@@ -198,6 +191,8 @@ def _apply_token(params: SearchParams, key: str, value: str) -> None:
             setattr(params, low, cast(amount + (step if op == ">" else 0)))
         if op in ("<=", "<", "="):
             setattr(params, high, cast(amount - (step if op == "<" else 0)))
+    else:
+        params.errors.append(f"Couldn't read “{key}:{value}”; try {_EXAMPLES[key]}.")
 
 
 def _offset(value) -> int:
