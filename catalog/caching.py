@@ -13,10 +13,6 @@ An entry that depends on no version is named by all it holds (a digest of a frag
 the catalog version among them): each process also keeps the ones it used last, up to
 PROCESS_BYTES, and asks the shared cache only for the others.
 
-Within a request each version is read once (`versions_per_request`, a middleware): a page
-made of several entries asks for the versions they share once, the catalog's and the
-platform's with its first entry.
-
 Only with a cache that every process shares (settings.SHARED_CACHE: Redis, or the single
 process of development and tests) is anything kept; without one, `build()` runs every time.
 """

@@ -21,10 +21,9 @@ def tokens(value: int | None) -> str:
     """200000 -> "200K", 1048576 -> "1M"."""
     if not value:
         return "—"
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
-    if value >= 1_000:
-        return f"{value / 1_000:.1f}".rstrip("0").rstrip(".") + "K"
+    for size, digits, suffix in ((1_000_000, 2, "M"), (1_000, 1, "K")):
+        if value >= size:
+            return f"{value / size:.{digits}f}".rstrip("0").rstrip(".") + suffix
     return str(value)
 
 
