@@ -1,13 +1,9 @@
 """Platform (dn/) models from a LiteLLM proxy, refreshed lazily with a TTL.
 
-Reading the list costs one cache read: each process keeps the stored rows and their status
-in memory with the version they were read under (catalog/caching.py), and any write bumps it.
 The refresh runs once per request before any transaction
 (settings_app.middleware.PlatformRefreshMiddleware), so a rolled-back action can never take the
 refreshed rows with it while the "fresh" mark stays, and the proxy is never asked while a lock
-is held. When the stored list is older than PLATFORM_MODELS_TTL, the one request that wins a
-cache lock asks the proxy (bounded by PLATFORM_MODELS_TIMEOUT); everyone else keeps serving the
-stored rows. Failures keep the last good list and are recorded.
+is held. Failures keep the last good list and are recorded.
 """
 
 from __future__ import annotations
@@ -252,14 +248,9 @@ def refresh_if_due() -> None:
 
 def platform_snapshot() -> PlatformSnapshot:
     """The stored list and its status: one cache read while this process's copy is current."""
-    version = caching.version(caching.PLATFORM) if settings.SHARED_CACHE else ""
+    version = caching.version(caching.PLATFORM)  # "" without a shared cache: never kept
     snapshot, now = _snapshot, time.time()
-    if (
-        snapshot is None
-        or not version
-        or snapshot.version != version
-        or now - snapshot.read_at > caching.TTL
-    ):
+    if snapshot is None or snapshot.version != version or now - snapshot.read_at > caching.TTL:
         models = PlatformModel.objects.filter(is_active=True).order_by("position", "model_id")
         status = _status_from_db() if settings.LITELLM_PROXY_URL else None
         snapshot = PlatformSnapshot(version, tuple(models), status, now)
