@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
+from catalog.providers import get_provider
+
 # How long a newly deployed platform model is marked "New" in the access editors.
 NEW_FOR = timedelta(days=14)
 # How long before its deprecation date a model is announced as "Retiring on <date>".
@@ -138,8 +140,6 @@ class CatalogModel(ModelSpecs):
 
     @property
     def provider_label(self) -> str:
-        from catalog.providers import get_provider
-
         return get_provider(self.provider).label
 
     def lifecycle(self, today: date | None = None) -> str:
