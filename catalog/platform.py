@@ -109,7 +109,6 @@ def _from_v1_models(item: Any) -> dict[str, Any] | None:
 def fetch_deployed(timeout: float | None = None) -> list[dict[str, Any]]:
     """The proxy's dn/ deployments, in proxy order. Raises ProxyError when unusable."""
     deadline = time.monotonic() + (timeout or settings.PLATFORM_MODELS_TIMEOUT)
-    rows: list[dict[str, Any]] | None = None
     errors = []
     for path, parse in (("/model/info", _from_model_info), ("/v1/models", _from_v1_models)):
         try:
@@ -123,7 +122,7 @@ def fetch_deployed(timeout: float | None = None) -> list[dict[str, Any]]:
             continue
         rows = [r for r in map(parse, data) if r]
         break
-    if rows is None:
+    else:
         raise ProxyError("; ".join(errors))
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
