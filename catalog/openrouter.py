@@ -25,10 +25,8 @@ _VENDORS = (
     (re.compile(r"^llama-[\d.]+-nemotron-"), "nvidia"),
     (re.compile(r"^llama-[\d.]+-sonar-|^sonar(?:-|$)"), "perplexity"),
     (re.compile(r"^llama-(?:guard-|[\d.]+-(?:\d+b|maverick|scout)(?:-|:|$))"), "meta-llama"),
-    (
-        re.compile(r"^(?:mistral|mixtral|ministral|codestral|devstral|magistral|pixtral)-"),
-        "mistralai",
-    ),
+    (re.compile(r"^(?:mistral|mixtral|ministral|codestral)-"), "mistralai"),
+    (re.compile(r"^(?:devstral|magistral|pixtral)-"), "mistralai"),
     (re.compile(r"^deepseek-(?:chat|r1|v\d|prover|coder)(?![a-z])"), "deepseek"),
     (re.compile(r"^(?:qwen-|qwen\d|qwq-)"), "qwen"),
     (re.compile(r"^grok-"), "x-ai"),
