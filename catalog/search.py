@@ -156,18 +156,14 @@ def _provider_slug(value: str) -> str | None:
     return None
 
 
-def _unknown_provider(value: str) -> str:
-    guess = closest(value.lower(), Counter(PROVIDERS.keys()))
-    hint = f"did you mean provider:{guess}?" if guess else "try provider:anthropic."
-    return f"No provider called “{value}”; {hint}"
-
-
 def _apply_token(params: SearchParams, key: str, value: str) -> None:
     key = key.lower()
     if key == "provider":
         slug = _provider_slug(value)
         if slug is None:
-            params.errors.append(_unknown_provider(value))
+            guess = closest(value.lower(), Counter(PROVIDERS.keys()))
+            hint = f"did you mean provider:{guess}?" if guess else "try provider:anthropic."
+            params.errors.append(f"No provider called “{value}”; {hint}")
         else:
             params.provider = slug
     elif key == "cap":
