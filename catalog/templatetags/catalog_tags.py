@@ -68,15 +68,11 @@ def wrap_id(model_id: str) -> SafeString:
 def lifecycle_badge(model: Any) -> str:
     """ "Retired" or "Retiring on <date>" for a model with a deprecation date; else nothing."""
     deprecation_date = getattr(model, "deprecation_date", None)
-    if deprecation_date is None:
-        return ""
-    state = lifecycle(deprecation_date)
+    state = lifecycle(deprecation_date)  # current, so no badge, without a date
     if state == Lifecycle.RETIRED:
         return mark_safe('<span class="badge badge-danger">Retired</span>')
     if state == Lifecycle.RETIRING:
-        return format_html(
-            '<span class="badge badge-warn">Retiring on {}</span>', deprecation_date.isoformat()
-        )
+        return format_html('<span class="badge badge-warn">Retiring on {}</span>', deprecation_date)
     return ""
 
 
