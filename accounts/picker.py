@@ -35,6 +35,20 @@ if TYPE_CHECKING:
     from orgs.models import Membership
 
 
+# The columns of a catalog or platform row an entry shows (a platform row has no dates).
+SPEC_FIELDS = (
+    "context_window",
+    "max_output",
+    "cost_input",
+    "cost_output",
+    "capabilities",
+    "modalities_input",
+    "modalities_output",
+    "knowledge_cutoff",
+    "deprecation_date",
+)
+
+
 @dataclass
 class PickerModel:
     id: str
@@ -45,9 +59,17 @@ class PickerModel:
     keys: KeyRequirement = field(default_factory=lambda: KeyRequirement(()))
     missing_keys: list[str] = field(default_factory=list)
     in_catalog: bool = True
-    specs: ModelSpecs | None = None
     # For a retiring or retired BYOK model: the current model suggested in its place.
     replacement: CatalogModel | None = None
+    context_window: int | None = None
+    max_output: int | None = None
+    cost_input: float | None = None
+    cost_output: float | None = None
+    capabilities: list[str] = field(default_factory=list)
+    modalities_input: list[str] = field(default_factory=list)
+    modalities_output: list[str] = field(default_factory=list)
+    knowledge_cutoff: date | None = None
+    deprecation_date: date | None = None
 
     @property
     def has_required_keys(self) -> bool:
@@ -56,45 +78,6 @@ class PickerModel:
     @property
     def required_api_keys(self) -> list[str]:
         return list(self.keys.names)
-
-    def _spec(self, name: str, default: Any = None) -> Any:
-        return getattr(self.specs, name, default) if self.specs is not None else default
-
-    @property
-    def context_window(self) -> int | None:
-        return self._spec("context_window")
-
-    @property
-    def max_output(self) -> int | None:
-        return self._spec("max_output")
-
-    @property
-    def cost_input(self) -> float | None:
-        return self._spec("cost_input")
-
-    @property
-    def cost_output(self) -> float | None:
-        return self._spec("cost_output")
-
-    @property
-    def capabilities(self) -> list[str]:
-        return self._spec("capabilities", [])
-
-    @property
-    def modalities_input(self) -> list[str]:
-        return self._spec("modalities_input", [])
-
-    @property
-    def modalities_output(self) -> list[str]:
-        return self._spec("modalities_output", [])
-
-    @property
-    def knowledge_cutoff(self) -> date | None:
-        return self._spec("knowledge_cutoff")
-
-    @property
-    def deprecation_date(self) -> date | None:
-        return self._spec("deprecation_date")
 
     @property
     def lifecycle(self) -> str:
@@ -130,6 +113,12 @@ def permitted_platform_models(
     return [m for m in deployed if m.model_id in allowed_set]
 
 
+def _specs(row: ModelSpecs | None) -> dict[str, Any]:
+    if row is None:
+        return {}
+    return {name: getattr(row, name, None) for name in SPEC_FIELDS}
+
+
 def platform_entry(model: PlatformModel) -> PickerModel:
     return PickerModel(
         id=model.model_id,
@@ -137,7 +126,7 @@ def platform_entry(model: PlatformModel) -> PickerModel:
         provider="dn",
         provider_label=PLATFORM_PROVIDER_LABEL,
         is_system_model=True,
-        specs=model,
+        **_specs(model),
     )
 
 
@@ -152,7 +141,7 @@ def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) ->
         keys=provider.keys,
         missing_keys=provider.keys.missing(saved_keys),
         in_catalog=row is not None,
-        specs=row,
+        **_specs(row),
     )
 
 
