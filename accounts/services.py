@@ -107,6 +107,14 @@ def _suggestion(model_id: str) -> str:
     return f" Did you mean {best}?" if best else ""
 
 
+def _listed(model_id: str) -> ValidationError:
+    return ValidationError(f"{model_id} is already in your models.", code="duplicate")
+
+
+def _not_listed(model_id: str) -> ValidationError:
+    return ValidationError(f"{model_id} is not in your models.", code="missing")
+
+
 def _lock_user(user: User) -> None:
     # Serialises one person's list edits (PostgreSQL row lock; SQLite locks the file).
     User.objects.select_for_update().filter(pk=user.pk).exists()
@@ -118,7 +126,7 @@ def add_model(*, user: User, model_id: str, allow_uncatalogued: bool = False) ->
         _lock_user(user)
         rows = EnabledModel.objects.filter(user=user)
         if rows.filter(model_id=model_id).exists():
-            raise ValidationError(f"{model_id} is already in your models.", code="duplicate")
+            raise _listed(model_id)
         if rows.count() >= MAX_BYOK_MODELS:
             raise ValidationError(
                 f"Your list is full ({MAX_BYOK_MODELS} models). Remove one to add another.",
@@ -129,18 +137,12 @@ def add_model(*, user: User, model_id: str, allow_uncatalogued: bool = False) ->
             with transaction.atomic():
                 EnabledModel.objects.create(user=user, model_id=model_id, position=position)
         except IntegrityError:
-            raise ValidationError(
-                f"{model_id} is already in your models.", code="duplicate"
-            ) from None
+            raise _listed(model_id) from None
     return model_id
 
 
-def _platform_count(membership: Membership | None) -> int:
-    return len(permitted_platform_models(membership, deployed_models()))
-
-
 def _refuse_empty_picker(membership: Membership | None, remaining: int) -> None:
-    if remaining == 0 and _platform_count(membership) == 0:
+    if remaining == 0 and not permitted_platform_models(membership, deployed_models()):
         raise ValidationError(
             "That would leave you with no model at all: your org allows you no platform models. "
             "Add another model first, or ask your org owner for platform access.",
@@ -153,7 +155,7 @@ def remove_model(*, user: User, model_id: str, membership: Membership | None) ->
         _lock_user(user)
         rows = EnabledModel.objects.filter(user=user)
         if not rows.filter(model_id=model_id).exists():
-            raise ValidationError(f"{model_id} is not in your models.", code="missing")
+            raise _not_listed(model_id)
         _refuse_empty_picker(membership, rows.count() - 1)
         rows.filter(model_id=model_id).delete()
         caching.bump(byok(user.pk))
@@ -170,6 +172,16 @@ def reset_models(*, user: User, membership: Membership | None) -> int:
         rows.delete()
         caching.bump(byok(user.pk))
     return count
+
+
+def _renumber(rows: list[EnabledModel]) -> list[EnabledModel]:
+    """Number `rows` 1..n in their order; returns those whose position changed."""
+    changed = []
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            changed.append(row)
+    return changed
 
 
 class StaleList(Exception):
@@ -214,18 +226,12 @@ def set_models(
         removed, _ = EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
         # A fixed number of statements whatever the length: kept rows (their ids and added_at
         # stay) move in one UPDATE, new ones arrive in one INSERT.
-        moved: list[EnabledModel] = []
-        added: list[EnabledModel] = []
-        for position, model_id in enumerate(canonical, start=1):
-            row = rows.get(model_id)
-            if row is None:
-                added.append(EnabledModel(user=user, model_id=model_id, position=position))
-            elif row.position != position:
-                row.position = position
-                moved.append(row)
-        EnabledModel.objects.bulk_update(moved, ["position"])
+        added = [EnabledModel(user=user, model_id=i) for i in canonical if i not in rows]
+        new = {row.model_id: row for row in added}
+        moved = _renumber([rows.get(i) or new[i] for i in canonical])
+        EnabledModel.objects.bulk_update([row for row in moved if row.pk], ["position"])
         EnabledModel.objects.bulk_create(added)
-        if removed or moved or added:  # bulk writes and the list's deletes send no signals
+        if removed or moved:  # bulk writes and the list's deletes send no signals
             caching.bump(byok(user.pk))
     return canonical
 
@@ -298,20 +304,14 @@ def move_model(*, user: User, model_id: str, direction: str) -> None:
         rows = list(EnabledModel.objects.filter(user=user).only("user", "position", "model_id"))
         index = next((i for i, row in enumerate(rows) if row.model_id == model_id), None)
         if index is None:
-            raise ValidationError(f"{model_id} is not in your models.", code="missing")
+            raise _not_listed(model_id)
         other = index + MOVES[direction]
         if not 0 <= other < len(rows):
             where = "first" if direction == "up" else "last"
             raise ValidationError(f"{model_id} is already {where} in your models.", code="bounds")
         rows[index], rows[other] = rows[other], rows[index]
-        # Renumber 1..n, writing only the rows whose position changes (two, unless older
-        # rows share a position), in one UPDATE.
-        changed = []
-        for position, row in enumerate(rows, start=1):
-            if row.position != position:
-                row.position = position
-                changed.append(row)
-        EnabledModel.objects.bulk_update(changed, ["position"])
+        # Only the rows whose position changes: two, unless older rows share a position.
+        EnabledModel.objects.bulk_update(_renumber(rows), ["position"])
         caching.bump(byok(user.pk))  # bulk writes send no signals
 
 
@@ -324,9 +324,9 @@ def replace_model(*, user: User, old_id: str, new_id: str) -> str:
         rows = EnabledModel.objects.filter(user=user)
         row = rows.filter(model_id=old_id).first()
         if row is None:
-            raise ValidationError(f"{old_id} is not in your models.", code="missing")
+            raise _not_listed(old_id)
         if rows.filter(model_id=new_id).exists():
-            raise ValidationError(f"{new_id} is already in your models.", code="duplicate")
+            raise _listed(new_id)
         row.model_id = new_id
         row.save(update_fields=["model_id"])
     return new_id
