@@ -1,7 +1,4 @@
-"""The picker set: platform models the allowlist permits (platform order), then the BYOK list.
-
-The one implementation used by the Chat Models page, the JSON API and the tests.
-"""
+"""The picker set (permitted platform models, then the BYOK list): for page, API and tests."""
 
 from __future__ import annotations
 
@@ -146,18 +143,14 @@ def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) ->
 
 
 def user_byok(user: User) -> list[PickerModel]:
-    """The person's BYOK list in their order, each with its catalog row and the keys it still
-    misses. Kept in the cache while the list, the person's secrets and the catalog stay as
-    they were: one cache round trip, else `read_byok`."""
+    """The person's BYOK list, kept until their list, their secrets or the catalog change."""
     return caching.cached(
         f"byok:{user.pk}", [byok(user.pk), caching.CATALOG], lambda: read_byok(user)
     )
 
 
 def read_byok(user: User) -> list[PickerModel]:
-    """`user_byok` from the database: one query whatever the list's length (the list joined
-    to the catalog, each row carrying the names of the saved secrets; an empty list needs
-    none)."""
+    """`user_byok` in one query: the list joined to the catalog and the saved secrets' names."""
     saved_names = (
         Secret.objects.filter(user=OuterRef("user"))
         .order_by()
@@ -178,8 +171,7 @@ def read_byok(user: User) -> list[PickerModel]:
 
 
 def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
-    """Fill in `replacement` for the retiring and retired entries of a BYOK list: one query
-    when some entry is retiring, kept for that list and day until the catalog changes."""
+    """Fill in `replacement` for retiring and retired entries (kept per list, day, catalog)."""
     ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
     if ending:
         listed = sorted(e.id for e in entries)
@@ -205,8 +197,7 @@ def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
     )
 
 
-# Why each platform model is (or isn't) in the picker: the reason codes the page and the
-# API share.
+# Why each platform model is (or isn't) in the picker, for the page and the API.
 REASONS = {
     "owner": "You're an owner: owners always have every platform model.",
     "unrestricted": "Your org gives you every platform model.",
@@ -234,9 +225,8 @@ class PlatformAccess:
 def platform_access(
     membership: Membership | None, deployed: list[PlatformModel]
 ) -> list[PlatformAccess]:
-    """Every deployed platform model with whether the member may use it and why, allowed
-    ones first (platform order), then the locked ones, then listed ids no longer deployed.
-    Decided by the same rule as `permitted_platform_models`."""
+    """Every deployed platform model, whether the member may use it and why: allowed first,
+    then locked, then listed ids no longer deployed."""
     if membership is None:
         return []
     allowed = membership.allowed_model_ids

@@ -71,8 +71,7 @@ def _not_in_catalog(model_id: str, *, suggest: bool) -> ValidationError:
 
 
 def resolve_model_ids(raws: list[str]) -> list[str]:
-    """The canonical ids for a whole list, each checked as resolve_model_id checks one (no
-    suggestions: a search per bad id is too many) but in one catalog query; ValidationError
+    """resolve_model_id for a whole list in one catalog query (no suggestions); ValidationError
     lists every bad entry as "[index] what is wrong", duplicates included."""
     checked: list[str | ValidationError] = []
     for raw in raws:
@@ -204,11 +203,8 @@ def set_models(
     membership: Membership | None,
     expected_versions: Collection[str] | None = None,
 ) -> list[str]:
-    """Replace the BYOK list (API PATCH). All ids are validated before anything changes.
-
-    With `expected_versions`, the list is replaced only if its version (read under the lock)
-    is one of them, else StaleList: a read-modify-write never overwrites a concurrent edit.
-    """
+    """Replace the BYOK list (API PATCH), all ids validated first. With `expected_versions`,
+    only if its version under the lock is one of them, else StaleList."""
     if len(model_ids) > MAX_BYOK_MODELS:
         raise ValidationError(f"At most {MAX_BYOK_MODELS} models.", code="full")
     canonical = resolve_model_ids(model_ids)
@@ -295,8 +291,7 @@ MOVES = {"up": -1, "down": 1}
 
 
 def move_model(*, user: User, model_id: str, direction: str) -> None:
-    """Swap `model_id` with its neighbour above ("up") or below ("down") in the BYOK list,
-    which is the picker's order."""
+    """Swap `model_id` with its neighbour above ("up") or below ("down") in the BYOK list."""
     if direction not in MOVES:
         raise ValidationError("Move a model up or down.", code="invalid")
     with transaction.atomic():
@@ -316,8 +311,7 @@ def move_model(*, user: User, model_id: str, direction: str) -> None:
 
 
 def replace_model(*, user: User, old_id: str, new_id: str) -> str:
-    """Put catalog model `new_id` where `old_id` is in the BYOK list (same position), under the
-    same lock as every other list edit. Returns the canonical new id."""
+    """Put catalog model `new_id` in `old_id`'s place in the BYOK list; returns its canonical id."""
     new_id = resolve_model_id(new_id, suggest=False)
     with transaction.atomic():
         _lock_user(user)
