@@ -54,8 +54,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
     def get_deleted_objects(self, objs, request):
-        """The delete page and the "delete selected" action both ask this first: refuse
-        deleting the last owner of an org, whose membership would go with the user."""
+        """Refuse deleting an org's last owner (page and "delete selected" both ask this)."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         orgs = ownerless_orgs(leaving=[user.pk for user in objs])
         return deleted, counts, perms_needed, [*protected, *refuse_ownerless(request, self, orgs)]

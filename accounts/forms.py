@@ -62,8 +62,7 @@ class SecretForm(SecretValueForm):
 
 
 class ApiKeyForm(forms.Form):
-    """A new key's name, which none of the person's active keys has already (any case): the
-    list tells keys apart by name."""
+    """A new key's name, unique among the person's active keys (the list tells them apart)."""
 
     name = forms.CharField(
         max_length=100, strip=True, error_messages={"required": "Name the key, e.g. “laptop”."}

@@ -49,10 +49,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def by_email(self, email: str | None) -> models.QuerySet[User]:
-        """The user with this email in any letter case (at most one). Compared as the
-        user_email_ci_unique constraint compares, lower() on both sides, so PostgreSQL finds
-        it through that constraint's index; email__iexact is UPPER(...) LIKE UPPER(...), which
-        no index serves."""
+        """The user with this email in any letter case, compared with lower() as
+        user_email_ci_unique is, so its index serves it (email__iexact's UPPER LIKE can't)."""
         return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
 
     def get_by_natural_key(self, username: str | None) -> User:

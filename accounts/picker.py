@@ -1,7 +1,4 @@
-"""The picker set: platform models the allowlist permits (platform order), then the BYOK list.
-
-The one implementation used by the Chat Models page, the JSON API and the tests.
-"""
+"""The picker set (permitted platform models, then the BYOK list): for page, API and tests."""
 
 from __future__ import annotations
 
@@ -35,6 +32,20 @@ if TYPE_CHECKING:
     from orgs.models import Membership
 
 
+# The columns of a catalog or platform row an entry shows (a platform row has no dates).
+SPEC_FIELDS = (
+    "context_window",
+    "max_output",
+    "cost_input",
+    "cost_output",
+    "capabilities",
+    "modalities_input",
+    "modalities_output",
+    "knowledge_cutoff",
+    "deprecation_date",
+)
+
+
 @dataclass
 class PickerModel:
     id: str
@@ -45,9 +56,17 @@ class PickerModel:
     keys: KeyRequirement = field(default_factory=lambda: KeyRequirement(()))
     missing_keys: list[str] = field(default_factory=list)
     in_catalog: bool = True
-    specs: ModelSpecs | None = None
     # For a retiring or retired BYOK model: the current model suggested in its place.
     replacement: CatalogModel | None = None
+    context_window: int | None = None
+    max_output: int | None = None
+    cost_input: float | None = None
+    cost_output: float | None = None
+    capabilities: list[str] = field(default_factory=list)
+    modalities_input: list[str] = field(default_factory=list)
+    modalities_output: list[str] = field(default_factory=list)
+    knowledge_cutoff: date | None = None
+    deprecation_date: date | None = None
 
     @property
     def has_required_keys(self) -> bool:
@@ -56,45 +75,6 @@ class PickerModel:
     @property
     def required_api_keys(self) -> list[str]:
         return list(self.keys.names)
-
-    def _spec(self, name: str, default: Any = None) -> Any:
-        return getattr(self.specs, name, default) if self.specs is not None else default
-
-    @property
-    def context_window(self) -> int | None:
-        return self._spec("context_window")
-
-    @property
-    def max_output(self) -> int | None:
-        return self._spec("max_output")
-
-    @property
-    def cost_input(self) -> float | None:
-        return self._spec("cost_input")
-
-    @property
-    def cost_output(self) -> float | None:
-        return self._spec("cost_output")
-
-    @property
-    def capabilities(self) -> list[str]:
-        return self._spec("capabilities", [])
-
-    @property
-    def modalities_input(self) -> list[str]:
-        return self._spec("modalities_input", [])
-
-    @property
-    def modalities_output(self) -> list[str]:
-        return self._spec("modalities_output", [])
-
-    @property
-    def knowledge_cutoff(self) -> date | None:
-        return self._spec("knowledge_cutoff")
-
-    @property
-    def deprecation_date(self) -> date | None:
-        return self._spec("deprecation_date")
 
     @property
     def lifecycle(self) -> str:
@@ -130,6 +110,12 @@ def permitted_platform_models(
     return [m for m in deployed if m.model_id in allowed_set]
 
 
+def _specs(row: ModelSpecs | None) -> dict[str, Any]:
+    if row is None:
+        return {}
+    return {name: getattr(row, name, None) for name in SPEC_FIELDS}
+
+
 def platform_entry(model: PlatformModel) -> PickerModel:
     return PickerModel(
         id=model.model_id,
@@ -137,7 +123,7 @@ def platform_entry(model: PlatformModel) -> PickerModel:
         provider="dn",
         provider_label=PLATFORM_PROVIDER_LABEL,
         is_system_model=True,
-        specs=model,
+        **_specs(model),
     )
 
 
@@ -152,23 +138,19 @@ def byok_entry(model_id: str, row: CatalogModel | None, saved_keys: set[str]) ->
         keys=provider.keys,
         missing_keys=provider.keys.missing(saved_keys),
         in_catalog=row is not None,
-        specs=row,
+        **_specs(row),
     )
 
 
 def user_byok(user: User) -> list[PickerModel]:
-    """The person's BYOK list in their order, each with its catalog row and the keys it still
-    misses. Kept in the cache while the list, the person's secrets and the catalog stay as
-    they were: one cache round trip, else `read_byok`."""
+    """The person's BYOK list, kept until their list, their secrets or the catalog change."""
     return caching.cached(
         f"byok:{user.pk}", [byok(user.pk), caching.CATALOG], lambda: read_byok(user)
     )
 
 
 def read_byok(user: User) -> list[PickerModel]:
-    """`user_byok` from the database: one query whatever the list's length (the list joined
-    to the catalog, each row carrying the names of the saved secrets; an empty list needs
-    none)."""
+    """`user_byok` in one query: the list joined to the catalog and the saved secrets' names."""
     saved_names = (
         Secret.objects.filter(user=OuterRef("user"))
         .order_by()
@@ -189,8 +171,7 @@ def read_byok(user: User) -> list[PickerModel]:
 
 
 def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
-    """Fill in `replacement` for the retiring and retired entries of a BYOK list: one query
-    when some entry is retiring, kept for that list and day until the catalog changes."""
+    """Fill in `replacement` for retiring and retired entries (kept per list, day, catalog)."""
     ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
     if ending:
         listed = sorted(e.id for e in entries)
@@ -216,8 +197,7 @@ def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
     )
 
 
-# Why each platform model is (or isn't) in the picker: the reason codes the page and the
-# API share.
+# Why each platform model is (or isn't) in the picker, for the page and the API.
 REASONS = {
     "owner": "You're an owner: owners always have every platform model.",
     "unrestricted": "Your org gives you every platform model.",
@@ -245,9 +225,8 @@ class PlatformAccess:
 def platform_access(
     membership: Membership | None, deployed: list[PlatformModel]
 ) -> list[PlatformAccess]:
-    """Every deployed platform model with whether the member may use it and why, allowed
-    ones first (platform order), then the locked ones, then listed ids no longer deployed.
-    Decided by the same rule as `permitted_platform_models`."""
+    """Every deployed platform model, whether the member may use it and why: allowed first,
+    then locked, then listed ids no longer deployed."""
     if membership is None:
         return []
     allowed = membership.allowed_model_ids

@@ -45,10 +45,9 @@ def preset_env_var(provider: PresetProvider) -> str:
 
 @dataclass(frozen=True)
 class KeyUse:
-    """Per variable name, which of the user's enabled models it serves (`used`: saved and
-    counted on; `relied`: saved and the only key those models have) and which still need it
-    (`missing`). A provider that takes any one of several names (Gemini: GEMINI_API_KEY or
-    GOOGLE_API_KEY) needs none once one is saved, else its first."""
+    """Per variable name, the enabled models it serves (`used`), serves as their only key
+    (`relied`) or that still need it (`missing`). A provider taking any one of several names
+    (Gemini) needs none once one is saved, else its first."""
 
     used: dict[str, list[str]]
     relied: dict[str, list[str]]
@@ -94,9 +93,8 @@ def _alternatives(name: str) -> tuple[str, ...]:
 
 
 def page_presets(saved: set[str], use: KeyUse, asked: str = "") -> list[PagePreset]:
-    """The Secrets page's suggestions, one per variable: those the enabled models still need
-    first (most-needed first), every variable of a provider asked for by one of its names
-    (Azure needs three), then the common providers' keys."""
+    """The Secrets page's suggestions: what the enabled models need (most-needed first), all
+    variables of a provider asked for by one name (Azure has three), the common keys."""
     names = sorted(use.missing, key=lambda name: (-len(use.missing[name]), name))
     for provider in PROVIDERS.values():
         if asked in provider.keys.names:

@@ -71,8 +71,7 @@ def _not_in_catalog(model_id: str, *, suggest: bool) -> ValidationError:
 
 
 def resolve_model_ids(raws: list[str]) -> list[str]:
-    """The canonical ids for a whole list, each checked as resolve_model_id checks one (no
-    suggestions: a search per bad id is too many) but in one catalog query; ValidationError
+    """resolve_model_id for a whole list in one catalog query (no suggestions); ValidationError
     lists every bad entry as "[index] what is wrong", duplicates included."""
     checked: list[str | ValidationError] = []
     for raw in raws:
@@ -107,6 +106,14 @@ def _suggestion(model_id: str) -> str:
     return f" Did you mean {best}?" if best else ""
 
 
+def _listed(model_id: str) -> ValidationError:
+    return ValidationError(f"{model_id} is already in your models.", code="duplicate")
+
+
+def _not_listed(model_id: str) -> ValidationError:
+    return ValidationError(f"{model_id} is not in your models.", code="missing")
+
+
 def _lock_user(user: User) -> None:
     # Serialises one person's list edits (PostgreSQL row lock; SQLite locks the file).
     User.objects.select_for_update().filter(pk=user.pk).exists()
@@ -118,7 +125,7 @@ def add_model(*, user: User, model_id: str, allow_uncatalogued: bool = False) ->
         _lock_user(user)
         rows = EnabledModel.objects.filter(user=user)
         if rows.filter(model_id=model_id).exists():
-            raise ValidationError(f"{model_id} is already in your models.", code="duplicate")
+            raise _listed(model_id)
         if rows.count() >= MAX_BYOK_MODELS:
             raise ValidationError(
                 f"Your list is full ({MAX_BYOK_MODELS} models). Remove one to add another.",
@@ -129,18 +136,12 @@ def add_model(*, user: User, model_id: str, allow_uncatalogued: bool = False) ->
             with transaction.atomic():
                 EnabledModel.objects.create(user=user, model_id=model_id, position=position)
         except IntegrityError:
-            raise ValidationError(
-                f"{model_id} is already in your models.", code="duplicate"
-            ) from None
+            raise _listed(model_id) from None
     return model_id
 
 
-def _platform_count(membership: Membership | None) -> int:
-    return len(permitted_platform_models(membership, deployed_models()))
-
-
 def _refuse_empty_picker(membership: Membership | None, remaining: int) -> None:
-    if remaining == 0 and _platform_count(membership) == 0:
+    if remaining == 0 and not permitted_platform_models(membership, deployed_models()):
         raise ValidationError(
             "That would leave you with no model at all: your org allows you no platform models. "
             "Add another model first, or ask your org owner for platform access.",
@@ -153,7 +154,7 @@ def remove_model(*, user: User, model_id: str, membership: Membership | None) ->
         _lock_user(user)
         rows = EnabledModel.objects.filter(user=user)
         if not rows.filter(model_id=model_id).exists():
-            raise ValidationError(f"{model_id} is not in your models.", code="missing")
+            raise _not_listed(model_id)
         _refuse_empty_picker(membership, rows.count() - 1)
         rows.filter(model_id=model_id).delete()
         caching.bump(byok(user.pk))
@@ -170,6 +171,16 @@ def reset_models(*, user: User, membership: Membership | None) -> int:
         rows.delete()
         caching.bump(byok(user.pk))
     return count
+
+
+def _renumber(rows: list[EnabledModel]) -> list[EnabledModel]:
+    """Number `rows` 1..n in their order; returns those whose position changed."""
+    changed = []
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            changed.append(row)
+    return changed
 
 
 class StaleList(Exception):
@@ -192,11 +203,8 @@ def set_models(
     membership: Membership | None,
     expected_versions: Collection[str] | None = None,
 ) -> list[str]:
-    """Replace the BYOK list (API PATCH). All ids are validated before anything changes.
-
-    With `expected_versions`, the list is replaced only if its version (read under the lock)
-    is one of them, else StaleList: a read-modify-write never overwrites a concurrent edit.
-    """
+    """Replace the BYOK list (API PATCH), all ids validated first. With `expected_versions`,
+    only if its version under the lock is one of them, else StaleList."""
     if len(model_ids) > MAX_BYOK_MODELS:
         raise ValidationError(f"At most {MAX_BYOK_MODELS} models.", code="full")
     canonical = resolve_model_ids(model_ids)
@@ -214,18 +222,12 @@ def set_models(
         removed, _ = EnabledModel.objects.filter(user=user).exclude(model_id__in=canonical).delete()
         # A fixed number of statements whatever the length: kept rows (their ids and added_at
         # stay) move in one UPDATE, new ones arrive in one INSERT.
-        moved: list[EnabledModel] = []
-        added: list[EnabledModel] = []
-        for position, model_id in enumerate(canonical, start=1):
-            row = rows.get(model_id)
-            if row is None:
-                added.append(EnabledModel(user=user, model_id=model_id, position=position))
-            elif row.position != position:
-                row.position = position
-                moved.append(row)
-        EnabledModel.objects.bulk_update(moved, ["position"])
+        added = [EnabledModel(user=user, model_id=i) for i in canonical if i not in rows]
+        new = {row.model_id: row for row in added}
+        moved = _renumber([rows.get(i) or new[i] for i in canonical])
+        EnabledModel.objects.bulk_update([row for row in moved if row.pk], ["position"])
         EnabledModel.objects.bulk_create(added)
-        if removed or moved or added:  # bulk writes and the list's deletes send no signals
+        if removed or moved:  # bulk writes and the list's deletes send no signals
             caching.bump(byok(user.pk))
     return canonical
 
@@ -289,8 +291,7 @@ MOVES = {"up": -1, "down": 1}
 
 
 def move_model(*, user: User, model_id: str, direction: str) -> None:
-    """Swap `model_id` with its neighbour above ("up") or below ("down") in the BYOK list,
-    which is the picker's order."""
+    """Swap `model_id` with its neighbour above ("up") or below ("down") in the BYOK list."""
     if direction not in MOVES:
         raise ValidationError("Move a model up or down.", code="invalid")
     with transaction.atomic():
@@ -298,35 +299,28 @@ def move_model(*, user: User, model_id: str, direction: str) -> None:
         rows = list(EnabledModel.objects.filter(user=user).only("user", "position", "model_id"))
         index = next((i for i, row in enumerate(rows) if row.model_id == model_id), None)
         if index is None:
-            raise ValidationError(f"{model_id} is not in your models.", code="missing")
+            raise _not_listed(model_id)
         other = index + MOVES[direction]
         if not 0 <= other < len(rows):
             where = "first" if direction == "up" else "last"
             raise ValidationError(f"{model_id} is already {where} in your models.", code="bounds")
         rows[index], rows[other] = rows[other], rows[index]
-        # Renumber 1..n, writing only the rows whose position changes (two, unless older
-        # rows share a position), in one UPDATE.
-        changed = []
-        for position, row in enumerate(rows, start=1):
-            if row.position != position:
-                row.position = position
-                changed.append(row)
-        EnabledModel.objects.bulk_update(changed, ["position"])
+        # Only the rows whose position changes: two, unless older rows share a position.
+        EnabledModel.objects.bulk_update(_renumber(rows), ["position"])
         caching.bump(byok(user.pk))  # bulk writes send no signals
 
 
 def replace_model(*, user: User, old_id: str, new_id: str) -> str:
-    """Put catalog model `new_id` where `old_id` is in the BYOK list (same position), under the
-    same lock as every other list edit. Returns the canonical new id."""
+    """Put catalog model `new_id` in `old_id`'s place in the BYOK list; returns its canonical id."""
     new_id = resolve_model_id(new_id, suggest=False)
     with transaction.atomic():
         _lock_user(user)
         rows = EnabledModel.objects.filter(user=user)
         row = rows.filter(model_id=old_id).first()
         if row is None:
-            raise ValidationError(f"{old_id} is not in your models.", code="missing")
+            raise _not_listed(old_id)
         if rows.filter(model_id=new_id).exists():
-            raise ValidationError(f"{new_id} is already in your models.", code="duplicate")
+            raise _listed(new_id)
         row.model_id = new_id
         row.save(update_fields=["model_id"])
     return new_id

@@ -1,7 +1,5 @@
-"""What a write of a person's rows makes the cache build again (catalog/caching.py): their
-account and API keys (`person`), their BYOK list and secrets (`byok`). Bulk writes, which
-send no signals, bump in the services that make them; so do the list's deletes
-(accounts/services.py), which a delete receiver would turn into a query per hundred rows."""
+"""Bump a person's versions (catalog/caching.py) when their rows change. Bulk writes and the
+list's deletes (a receiver would cost a query per hundred rows) bump in accounts/services.py."""
 
 from __future__ import annotations
 

@@ -40,13 +40,9 @@ logger = logging.getLogger("django.request")
 
 
 class PersonalApiKey(APIKeyHeader):
-    """`X-API-Key: dnk_...`. A present but unknown or revoked key is a 401, never a fallback.
-
-    Bad keys are counted per client address; past the limit that address gets 429 for bad
-    keys until the window lapses. A good key is always honoured: keys carry 256 random bits,
-    so answering a guesser reveals nothing, and one broken client behind a shared address must
-    not lock out its neighbours' working keys.
-    """
+    """`X-API-Key: dnk_...`; an unknown or revoked key is a 401, never a fallback. Past the
+    limit of bad keys an address gets 429 for bad keys only: a good key (256 random bits) is
+    always honoured, so one broken client can't lock out its neighbours' working keys."""
 
     param_name = "X-API-Key"
 

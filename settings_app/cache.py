@@ -1,9 +1,5 @@
-"""Django's Redis cache, with one redis-py client per connection pool instead of one per call.
-
-Django builds a new `redis.Redis` for every cache operation, and building one (its table of
-response callbacks) costs more than the round trip on a hot request. A client is thread-safe
-and only wraps the pool, so it is kept with the pool.
-"""
+"""Django's Redis cache, keeping one thread-safe redis-py client per connection pool: Django
+builds one per operation, which costs more than the round trip on a hot request."""
 
 from __future__ import annotations
 

@@ -9,9 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def read_dotenv(path: Path) -> None:
-    """Loads `NAME=value` lines from a checkout's `.env` (development defaults that `make`
-    writes) into the environment. A variable already set wins, so production, which has no
-    `.env`, is configured by its real environment alone."""
+    """Loads `NAME=value` lines of a checkout's `.env` (make's development defaults); a variable
+    already set wins, so production (no `.env`) is configured by its environment alone."""
     if not path.is_file():
         return
     for line in path.read_text().splitlines():

@@ -6,10 +6,8 @@ from django.utils.http import parse_etags
 
 
 def if_match_tags(header: str | None) -> set[str] | None:
-    """The entity-tag values `If-Match` accepts, unquoted; None when it sets no condition
-    (absent, or `*`: the resource always exists), so clients that never read the ETag keep
-    working. A weak tag compares by its value, since a compressing proxy weakens the ETag it
-    passes on. A header that parses to nothing accepts nothing."""
+    """The unquoted tags `If-Match` accepts; None for no condition (absent, or `*`). A weak
+    tag compares by its value: a compressing proxy weakens the ETag it passes on."""
     if header is None:
         return None
     tags = parse_etags(header)

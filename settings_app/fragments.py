@@ -1,12 +1,7 @@
-"""HTML fragments shared by everyone who sees the same: rendered from plain inputs (strings,
-numbers, dates and tuples of them) and kept in the cache under a digest of them
-(catalog/caching.py), so when anything a fragment shows changes, so does its key, and it is
-kept an hour. What differs per person (an "Added" badge, "you") must be an input. `objects` are
-rendered but not part of the key: only for objects the inputs (such as a version) or the
-`depends_on` versions determine; such a fragment is kept like any other entry.
-
-Forms inside a fragment render a placeholder for the CSRF token; `with_csrf` puts the request's
-token in. The placeholder is derived from SECRET_KEY, so page content can't forge it.
+"""HTML fragments shared by everyone who sees the same, kept in the cache under a digest of
+their plain inputs: what differs per person must be an input. `objects` are rendered but not
+keyed, so only for what the inputs or `depends_on` versions determine. Forms render a CSRF
+placeholder (derived from SECRET_KEY, so content can't forge it) that `with_csrf` fills in.
 """
 
 from __future__ import annotations

@@ -1,10 +1,5 @@
-"""Refuse text the database cannot store before any view sees it.
-
-PostgreSQL rejects NUL characters in text and the driver cannot encode lone UTF-16
-surrogates, so such a value reaching a query is a server error wherever it lands (a search
-box, a form field, a JSON string). Nobody types them: they are refused here, in one place,
-with a 400 that says what was wrong.
-"""
+"""Refuse text the database cannot store (NUL, lone UTF-16 surrogates: a server error
+wherever it reaches a query) before any view sees it, in one place, with a 400 saying why."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from catalog.platform import refresh_if_due
 
 API_PREFIX = "/api/"
+Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class LoginRequiredMiddleware(BaseLoginRequired):
@@ -43,7 +44,7 @@ class ApiErrorEnvelopeMiddleware:
         405: "Method not allowed.",
     }
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Handler):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -63,16 +64,13 @@ class ApiErrorEnvelopeMiddleware:
         return response
 
 
-class MethodNotAllowedPageMiddleware:
+def method_not_allowed_page(get_response: Handler) -> Handler:
     """A page's 405 (require_http_methods answers with an empty body, which browsers show as
     their own bare error) gets the app's error page; the Allow header stays. The JSON API
     answers its own envelope."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
         if (
             response.status_code == 405
             and not response.streaming
@@ -84,12 +82,14 @@ class MethodNotAllowedPageMiddleware:
             return page
         return response
 
+    return middleware
+
 
 class PlatformRefreshMiddleware:
     """Refreshes the stored platform models from the LiteLLM proxy when due, before the view
     runs: outside any transaction, so no action's rollback or row lock can involve it."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Handler):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

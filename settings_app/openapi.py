@@ -1,8 +1,5 @@
-"""The OpenAPI document lists the errors every operation can answer, in the error envelope.
-
-Errors that follow from how an operation is declared (auth, parameters, a body, If-Match) are
-added here, so operations written later are covered without remembering to; an error only
-the operation itself knows about (409) is declared on it with `ApiError`.
+"""Every operation's documented errors in the envelope: those that follow from its declaration
+(auth, parameters, a body, If-Match) are added here; others (409) are declared with `ApiError`.
 """
 
 from __future__ import annotations

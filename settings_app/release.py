@@ -1,7 +1,5 @@
-"""A digest of the running code, part of the name of everything kept in the cache as pickled
-objects or rendered HTML: a deploy that changes a class or a template never reads what older
-code kept (and older code, still running during a rolling deploy, never reads the new). The
-versions themselves are not named by it, so a write through either code bumps both."""
+"""A digest of the running code in every cached entry's name (not the versions', so a write
+through either code bumps both): old and new code never read each other's pickles or HTML."""
 
 from __future__ import annotations
 

@@ -20,10 +20,8 @@ def fragment_or_redirect(
     error: str = "",
     success: str = "",
 ) -> HttpResponse:
-    """htmx gets `fragment()` (status 200 even for errors: htmx 2 does not swap 4xx answers,
-    so the fragment shows the message itself). Without htmx, or with no fragment to show, the
-    message goes to the messages framework and the browser is redirected (post/redirect/get).
-    """
+    """htmx gets `fragment()` (200 even for errors: htmx 2 does not swap 4xx answers); else
+    the message goes to the messages framework and the browser is redirected."""
     if fragment is not None and getattr(request, "htmx", False):
         return fragment()
     if error:

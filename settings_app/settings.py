@@ -72,10 +72,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "settings_app.headers.PermissionsPolicyMiddleware",
-    "settings_app.headers.PrivateAnswersMiddleware",
+    "settings_app.headers.headers_middleware",
     "settings_app.middleware.ApiErrorEnvelopeMiddleware",
-    "settings_app.middleware.MethodNotAllowedPageMiddleware",
+    "settings_app.middleware.method_not_allowed_page",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "settings_app.guards.UnstorableTextMiddleware",
     "catalog.caching.versions_per_request",

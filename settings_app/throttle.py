@@ -1,7 +1,4 @@
-"""Brute-force throttles: django-axes' hooks for the login form, and bad API keys per address.
-
-Both count in the cache, so with REDIS_URL every app server sees the same counts.
-"""
+"""Brute-force throttles (axes' login hooks, bad API keys per address), counted in the cache."""
 
 from __future__ import annotations
 

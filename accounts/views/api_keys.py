@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,6 @@ from accounts.forms import ApiKeyForm
 from accounts.models import ApiKey
 from accounts.signals import person
 from catalog import caching
-from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/api_keys.html"
@@ -57,9 +57,8 @@ def revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(ApiKey, pk=pk, user=request.user, revoked_at__isnull=True)
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    return fragment_or_redirect(
-        request, None, PAGE, success=f"Revoked “{key.name}”. Clients using it now get 401."
-    )
+    messages.success(request, f"Revoked “{key.name}”. Clients using it now get 401.")
+    return redirect(PAGE)
 
 
 @require_POST
@@ -68,11 +67,8 @@ def revoke_all(request: AuthedRequest) -> HttpResponse:
     count = request.user.api_keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     caching.bump(person(request.user.pk))  # an update sends no signals
     if not count:
-        return fragment_or_redirect(request, None, PAGE, error="You have no active keys.")
+        messages.error(request, "You have no active keys.")
+        return redirect(PAGE)
     revoked = ngettext("Revoked your %(n)d key.", "Revoked all %(n)d of your keys.", count)
-    return fragment_or_redirect(
-        request,
-        None,
-        PAGE,
-        success=f"{revoked % {'n': count}} Clients using them now get 401.",
-    )
+    messages.success(request, f"{revoked % {'n': count}} Clients using them now get 401.")
+    return redirect(PAGE)

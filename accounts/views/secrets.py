@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +15,6 @@ from accounts import services
 from accounts.forms import SecretForm, SecretValueForm
 from accounts.models import MAX_SECRET_NAME, Secret
 from accounts.presets import key_use, page_presets
-from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
 TEMPLATE = "accounts/secrets.html"
@@ -42,7 +41,8 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
 
 def _done(request: AuthedRequest, message: str) -> HttpResponse:
     # The page has no fragment to swap: every change ends in a redirect with its message.
-    return fragment_or_redirect(request, None, reverse("accounts:secrets"), success=message)
+    messages.success(request, message)
+    return redirect("accounts:secrets")
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,10 +81,8 @@ def replace(request: AuthedRequest, pk: UUID) -> HttpResponse:
             return _done(request, f"Replaced the value of {secret.name}.")
     # Back to the page (this address only takes the form), the reason in the message.
     reason = " ".join(str(message) for message in form.errors["value"])
-    page = reverse("accounts:secrets")
-    return fragment_or_redirect(
-        request, None, page, error=f"{secret.name} was not changed: {reason}"
-    )
+    messages.error(request, f"{secret.name} was not changed: {reason}")
+    return redirect("accounts:secrets")
 
 
 @require_POST
