@@ -19,7 +19,7 @@ from pydantic import model_validator
 
 from orgs import access_io, invitations, requests, services
 from orgs.access import get_membership, get_owner_membership, target_membership
-from orgs.models import Membership, ModelAccessEvent
+from orgs.models import AccessRequest, Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
 from settings_app.etags import if_match_tags
 from settings_app.middleware import error_body
@@ -39,15 +39,12 @@ class MemberOut(Schema):
     joined_at: datetime
 
     @staticmethod
-    def from_membership(m: Membership) -> dict:
-        return {
-            "user_id": m.user_id,
-            "user_email": m.user.email,
-            "user_name": m.user.name,
-            "role": m.role,
-            "allowed_model_ids": m.allowed_model_ids,
-            "joined_at": m.joined_at,
-        }
+    def resolve_user_email(m: Membership) -> str:
+        return m.user.email
+
+    @staticmethod
+    def resolve_user_name(m: Membership) -> str:
+        return m.user.name
 
 
 class MemberPage(Schema):
@@ -97,7 +94,7 @@ def list_members(request: AuthedRequest, slug: str, params: Query[MembersQuery])
     me = get_membership(request, slug)
     members = member_page(me, params.query.strip(), params.page)
     return {
-        "members": [MemberOut.from_membership(m) for m in members],
+        "members": list(members),
         "total": members.paginator.count,
         "page": members.number,
         "page_size": PER_PAGE,
@@ -184,7 +181,7 @@ def put_member(request: AuthedRequest, slug: str, user_id: UUID, body: MemberUpd
                 via=VIA,
             )
     member.refresh_from_db()
-    return MemberOut.from_membership(member)
+    return member
 
 
 # Model access as a file: see orgs/access_io.py for the formats.
@@ -308,17 +305,9 @@ class OrgUpdateIn(Schema):
     )
 
 
-def _org_out(org) -> dict:
-    return {
-        "slug": org.slug,
-        "name": org.name,
-        "default_allowed_model_ids": org.default_allowed_model_ids,
-    }
-
-
 @router.get("/org/{slug}", response=OrgOut)
 def get_org(request: AuthedRequest, slug: str):
-    return _org_out(get_membership(request, slug).org)
+    return get_membership(request, slug).org
 
 
 @router.put("/org/{slug}", response=OrgOut)
@@ -330,7 +319,7 @@ def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
         actor=request.user,
         via=VIA,
     )
-    return _org_out(org)
+    return org
 
 
 class InvitationOut(Schema):
@@ -348,21 +337,10 @@ class InvitationIn(Schema):
     resend: bool = False
 
 
-def _invitation_out(invitation) -> dict:
-    return {
-        "id": invitation.pk,
-        "email": invitation.email,
-        "role": invitation.role,
-        "status": invitation.status,
-        "created_at": invitation.created_at,
-        "expires_at": invitation.expires_at,
-    }
-
-
 @router.get("/org/{slug}/invitations", response=list[InvitationOut])
 def list_invitations(request: AuthedRequest, slug: str):
     me = get_owner_membership(request, slug)
-    return [_invitation_out(i) for i in invitations.org_pending(me.org)]
+    return invitations.org_pending(me.org)
 
 
 @router.post("/org/{slug}/invitations", response={201: InvitationOut, 409: ApiError})
@@ -391,7 +369,7 @@ def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
             f"{email} is already invited. To send the invitation again, with the role in "
             'this request, post it again with "resend": true.',
         ) from None
-    return 201, _invitation_out(invitation)
+    return 201, invitation
 
 
 # Access requests: see orgs/requests.py.
@@ -416,22 +394,13 @@ class AccessRequestOut(Schema):
     created_at: datetime
     decided_at: datetime | None
 
+    @staticmethod
+    def resolve_member_email(r: AccessRequest) -> str:
+        return r.member.email
+
 
 class AccessRequestsQuery(Schema):
     status: Literal["pending", "approved", "denied", "closed"] | None = None
-
-
-def _request_out(r) -> dict:
-    return {
-        "id": r.pk,
-        "model_id": r.model_id,
-        "member_email": r.member.email,
-        "reason": r.reason,
-        "status": r.status,
-        "note": r.note,
-        "created_at": r.created_at,
-        "decided_at": r.decided_at,
-    }
 
 
 RequestId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
@@ -445,7 +414,7 @@ def _requests_link(request: AuthedRequest, slug: str) -> str:
 def list_access_requests(request: AuthedRequest, slug: str, params: Query[AccessRequestsQuery]):
     """Owners see every request of the org, members their own (newest first, at most 500)."""
     me = get_membership(request, slug)
-    return [_request_out(r) for r in requests.visible_requests(me, params.status)[:500]]
+    return requests.visible_requests(me, params.status)[:500]
 
 
 @router.post(
@@ -465,7 +434,7 @@ def create_access_request(request: AuthedRequest, slug: str, body: AccessRequest
         )
     except requests.RequestRefused as exc:
         raise HttpError(exc.status, exc.message) from None
-    return (201 if created else 200), _request_out(made)
+    return (201 if created else 200), made
 
 
 def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, note: str = ""):
@@ -483,7 +452,7 @@ def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, n
         raise HttpError(exc.status, exc.message) from None
     except services.AccessConflict as conflict:
         raise HttpError(409, _stale(conflict.current)) from None
-    return _request_out(decided)
+    return decided
 
 
 @router.post(
