@@ -65,9 +65,6 @@ class Plan:
     errors: list[dict[str, Any]] = field(default_factory=list)
     wanted: dict[Any, tuple[int, list[str] | None]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"changes": self.diff, "errors": self.errors}
-
 
 def _members(org: Organization):
     return (
@@ -85,10 +82,6 @@ def export_rows(org: Organization) -> list[dict[str, Any]]:
     ]
 
 
-def cell(allowed: list[str] | None) -> str:
-    return ALL if allowed is None else " ".join(allowed)
-
-
 def serialise(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"members": rows}, indent=2) + "\n"
@@ -96,7 +89,8 @@ def serialise(rows: list[dict[str, Any]], fmt: str) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row["email"], row["role"], cell(row["allowed_model_ids"])])
+        allowed = row["allowed_model_ids"]
+        writer.writerow([row["email"], row["role"], ALL if allowed is None else " ".join(allowed)])
     return out.getvalue()
 
 
