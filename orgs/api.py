@@ -19,7 +19,7 @@ from pydantic import model_validator
 
 from orgs import access_io, invitations, requests, services
 from orgs.access import get_membership, get_owner_membership, target_membership
-from orgs.models import AccessRequest, Membership, ModelAccessEvent
+from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
 from settings_app.etags import if_match_tags
 from settings_app.middleware import error_body
@@ -32,19 +32,11 @@ VIA = ModelAccessEvent.Via.API
 
 class MemberOut(Schema):
     user_id: UUID
-    user_email: str
-    user_name: str
+    user_email: str = Field(alias="user.email")
+    user_name: str = Field(alias="user.name")
     role: str
     allowed_model_ids: list[str] | None
     joined_at: datetime
-
-    @staticmethod
-    def resolve_user_email(m: Membership) -> str:
-        return m.user.email
-
-    @staticmethod
-    def resolve_user_name(m: Membership) -> str:
-        return m.user.name
 
 
 class MemberPage(Schema):
@@ -387,16 +379,12 @@ class DenyIn(ObjectBody):
 class AccessRequestOut(Schema):
     id: int
     model_id: str
-    member_email: str
+    member_email: str = Field(alias="member.email")
     reason: str
     status: str
     note: str
     created_at: datetime
     decided_at: datetime | None
-
-    @staticmethod
-    def resolve_member_email(r: AccessRequest) -> str:
-        return r.member.email
 
 
 class AccessRequestsQuery(Schema):
