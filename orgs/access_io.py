@@ -108,13 +108,11 @@ def _entry(row: int, email: Any, role: Any, allowed: Any) -> Entry | dict[str, A
         return bad("Malformed row: an email is required.")
     if role not in (None, "", *Role.values):
         return bad(f"Malformed row: role must be one of {', '.join(Role.values)}.")
-    if allowed is not None and (
-        not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed)
-    ):
-        return bad("Malformed row: allowed_model_ids is null, [] or a list of ids.")
-    if allowed is not None and len(allowed) > services.MAX_ALLOWLIST:
-        return bad(f"Malformed row: at most {services.MAX_ALLOWLIST} models.")
     if allowed is not None:
+        if not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed):
+            return bad("Malformed row: allowed_model_ids is null, [] or a list of ids.")
+        if len(allowed) > services.MAX_ALLOWLIST:
+            return bad(f"Malformed row: at most {services.MAX_ALLOWLIST} models.")
         allowed = list(dict.fromkeys(v.strip() for v in allowed if v.strip()))
     return Entry(row, shown, role or "", allowed)
 
