@@ -65,9 +65,6 @@ class Plan:
     errors: list[dict[str, Any]] = field(default_factory=list)
     wanted: dict[Any, tuple[int, list[str] | None]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"changes": self.diff, "errors": self.errors}
-
 
 def _members(org: Organization):
     return (
@@ -85,10 +82,6 @@ def export_rows(org: Organization) -> list[dict[str, Any]]:
     ]
 
 
-def cell(allowed: list[str] | None) -> str:
-    return ALL if allowed is None else " ".join(allowed)
-
-
 def serialise(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"members": rows}, indent=2) + "\n"
@@ -96,7 +89,8 @@ def serialise(rows: list[dict[str, Any]], fmt: str) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row["email"], row["role"], cell(row["allowed_model_ids"])])
+        allowed = row["allowed_model_ids"]
+        writer.writerow([row["email"], row["role"], ALL if allowed is None else " ".join(allowed)])
     return out.getvalue()
 
 
@@ -114,13 +108,11 @@ def _entry(row: int, email: Any, role: Any, allowed: Any) -> Entry | dict[str, A
         return bad("Malformed row: an email is required.")
     if role not in (None, "", *Role.values):
         return bad(f"Malformed row: role must be one of {', '.join(Role.values)}.")
-    if allowed is not None and (
-        not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed)
-    ):
-        return bad("Malformed row: allowed_model_ids is null, [] or a list of ids.")
-    if allowed is not None and len(allowed) > services.MAX_ALLOWLIST:
-        return bad(f"Malformed row: at most {services.MAX_ALLOWLIST} models.")
     if allowed is not None:
+        if not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed):
+            return bad("Malformed row: allowed_model_ids is null, [] or a list of ids.")
+        if len(allowed) > services.MAX_ALLOWLIST:
+            return bad(f"Malformed row: at most {services.MAX_ALLOWLIST} models.")
         allowed = list(dict.fromkeys(v.strip() for v in allowed if v.strip()))
     return Entry(row, shown, role or "", allowed)
 

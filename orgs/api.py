@@ -32,22 +32,11 @@ VIA = ModelAccessEvent.Via.API
 
 class MemberOut(Schema):
     user_id: UUID
-    user_email: str
-    user_name: str
+    user_email: str = Field(alias="user.email")
+    user_name: str = Field(alias="user.name")
     role: str
     allowed_model_ids: list[str] | None
     joined_at: datetime
-
-    @staticmethod
-    def from_membership(m: Membership) -> dict:
-        return {
-            "user_id": m.user_id,
-            "user_email": m.user.email,
-            "user_name": m.user.name,
-            "role": m.role,
-            "allowed_model_ids": m.allowed_model_ids,
-            "joined_at": m.joined_at,
-        }
 
 
 class MemberPage(Schema):
@@ -97,7 +86,7 @@ def list_members(request: AuthedRequest, slug: str, params: Query[MembersQuery])
     me = get_membership(request, slug)
     members = member_page(me, params.query.strip(), params.page)
     return {
-        "members": [MemberOut.from_membership(m) for m in members],
+        "members": list(members),
         "total": members.paginator.count,
         "page": members.number,
         "page_size": PER_PAGE,
@@ -184,7 +173,7 @@ def put_member(request: AuthedRequest, slug: str, user_id: UUID, body: MemberUpd
                 via=VIA,
             )
     member.refresh_from_db()
-    return MemberOut.from_membership(member)
+    return member
 
 
 # Model access as a file: see orgs/access_io.py for the formats.
@@ -308,17 +297,9 @@ class OrgUpdateIn(Schema):
     )
 
 
-def _org_out(org) -> dict:
-    return {
-        "slug": org.slug,
-        "name": org.name,
-        "default_allowed_model_ids": org.default_allowed_model_ids,
-    }
-
-
 @router.get("/org/{slug}", response=OrgOut)
 def get_org(request: AuthedRequest, slug: str):
-    return _org_out(get_membership(request, slug).org)
+    return get_membership(request, slug).org
 
 
 @router.put("/org/{slug}", response=OrgOut)
@@ -330,7 +311,7 @@ def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
         actor=request.user,
         via=VIA,
     )
-    return _org_out(org)
+    return org
 
 
 class InvitationOut(Schema):
@@ -348,21 +329,10 @@ class InvitationIn(Schema):
     resend: bool = False
 
 
-def _invitation_out(invitation) -> dict:
-    return {
-        "id": invitation.pk,
-        "email": invitation.email,
-        "role": invitation.role,
-        "status": invitation.status,
-        "created_at": invitation.created_at,
-        "expires_at": invitation.expires_at,
-    }
-
-
 @router.get("/org/{slug}/invitations", response=list[InvitationOut])
 def list_invitations(request: AuthedRequest, slug: str):
     me = get_owner_membership(request, slug)
-    return [_invitation_out(i) for i in invitations.org_pending(me.org)]
+    return invitations.org_pending(me.org)
 
 
 @router.post("/org/{slug}/invitations", response={201: InvitationOut, 409: ApiError})
@@ -391,7 +361,7 @@ def create_invitation(request: AuthedRequest, slug: str, body: InvitationIn):
             f"{email} is already invited. To send the invitation again, with the role in "
             'this request, post it again with "resend": true.',
         ) from None
-    return 201, _invitation_out(invitation)
+    return 201, invitation
 
 
 # Access requests: see orgs/requests.py.
@@ -409,7 +379,7 @@ class DenyIn(ObjectBody):
 class AccessRequestOut(Schema):
     id: int
     model_id: str
-    member_email: str
+    member_email: str = Field(alias="member.email")
     reason: str
     status: str
     note: str
@@ -419,19 +389,6 @@ class AccessRequestOut(Schema):
 
 class AccessRequestsQuery(Schema):
     status: Literal["pending", "approved", "denied", "closed"] | None = None
-
-
-def _request_out(r) -> dict:
-    return {
-        "id": r.pk,
-        "model_id": r.model_id,
-        "member_email": r.member.email,
-        "reason": r.reason,
-        "status": r.status,
-        "note": r.note,
-        "created_at": r.created_at,
-        "decided_at": r.decided_at,
-    }
 
 
 RequestId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
@@ -445,7 +402,7 @@ def _requests_link(request: AuthedRequest, slug: str) -> str:
 def list_access_requests(request: AuthedRequest, slug: str, params: Query[AccessRequestsQuery]):
     """Owners see every request of the org, members their own (newest first, at most 500)."""
     me = get_membership(request, slug)
-    return [_request_out(r) for r in requests.visible_requests(me, params.status)[:500]]
+    return requests.visible_requests(me, params.status)[:500]
 
 
 @router.post(
@@ -465,7 +422,7 @@ def create_access_request(request: AuthedRequest, slug: str, body: AccessRequest
         )
     except requests.RequestRefused as exc:
         raise HttpError(exc.status, exc.message) from None
-    return (201 if created else 200), _request_out(made)
+    return (201 if created else 200), made
 
 
 def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, note: str = ""):
@@ -483,7 +440,7 @@ def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, n
         raise HttpError(exc.status, exc.message) from None
     except services.AccessConflict as conflict:
         raise HttpError(409, _stale(conflict.current)) from None
-    return _request_out(decided)
+    return decided
 
 
 @router.post(

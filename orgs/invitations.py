@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from orgs.models import Invitation, Membership, ModelAccessEvent, Organization, Role
-from orgs.services import clean_allowlist
+from orgs.services import check_role, clean_allowlist
 
 SESSION_KEY = "pending_invitations"
 Status = Invitation.Status
@@ -57,7 +57,7 @@ def invite(
     unless `resend` (then it is sent again, with `role`: see `resend`). An expired one is
     renewed as a new invitation."""
     email = email.strip().lower()
-    _check_role(role)
+    check_role(role)
     now = now or timezone.now()
     with transaction.atomic():
         if Membership.objects.filter(org=org, user__in=User.objects.by_email(email)).exists():
@@ -90,7 +90,7 @@ def resend(
     """Send a pending invitation of `org` again, valid for another full term, as `role`:
     returns it and the role it had when that changed (audited), else None. 404 for anything
     but a pending invitation of `org`."""
-    _check_role(role)
+    check_role(role)
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_pending_of(org, invitation_id)
@@ -151,11 +151,6 @@ def _already_invited(pending: Invitation, role: str) -> str:
         f"{said} To invite them as {wanted} instead, choose that role under Pending "
         "invitations and resend it."
     )
-
-
-def _check_role(role: str) -> None:
-    if role not in Role.values:
-        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
 
 
 def _expiry(now: datetime) -> datetime:

@@ -143,10 +143,6 @@ class Preview:
         return sum(1 for m, after in self.changes if m.allowed_model_ids is None)
 
     @property
-    def to_all(self) -> int:
-        return sum(1 for m, after in self.changes if after is None)
-
-    @property
     def skipped(self) -> list[str]:
         lines = []
         if self.owners:

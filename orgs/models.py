@@ -153,9 +153,7 @@ class Access:
         return f"{self.retired} no longer deployed" if self.retired else ""
 
     def __str__(self) -> str:
-        if self.allowed is None:
-            return "All platform models"
-        return platform_models_text(self.usable)
+        return "All platform models" if self.allowed is None else platform_models_text(self.usable)
 
     @property
     def sentence(self) -> str:

@@ -50,23 +50,19 @@ def request_access(
         raise RequestRefused(f"{model_id[:200]} is not a deployed platform model.", 404)
     if model_id in (membership.allowed_model_ids or []):
         raise RequestRefused(f"You can already use {model_id}.", 409)
+    pending = {
+        "org_id": membership.org_id,
+        "member_id": membership.user_id,
+        "model_id": model_id,
+        "status": Status.PENDING,
+    }
     try:
         with transaction.atomic():
             request, created = AccessRequest.objects.get_or_create(
-                org_id=membership.org_id,
-                member_id=membership.user_id,
-                model_id=model_id,
-                status=Status.PENDING,
-                defaults={"reason": reason.strip()[:500]},
+                **pending, defaults={"reason": reason.strip()[:500]}
             )
     except IntegrityError:  # a concurrent identical request won: answer that one
-        request = AccessRequest.objects.get(
-            org_id=membership.org_id,
-            member_id=membership.user_id,
-            model_id=model_id,
-            status=Status.PENDING,
-        )
-        created = False
+        request, created = AccessRequest.objects.get(**pending), False
     if created:
         owners = Membership.objects.filter(
             org_id=membership.org_id, role=Role.OWNER, user__is_active=True

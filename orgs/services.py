@@ -158,26 +158,16 @@ def bulk_set_model_access(
     actor: User,
     via: str,
 ) -> BulkResult:
-    """Apply one setting to several members (user id -> the access version the owner saw)
-    in one transaction. Owners and the actor are skipped; members whose access changed
-    since it was shown are left alone and reported in `stale`."""
+    """Apply one setting to several members (user id -> the access version the owner saw),
+    as `set_many_model_access` does."""
     allowed = clean_allowlist(allowed_model_ids)
-    result = BulkResult()
-    with transaction.atomic():
-        members = (
-            Membership.objects.select_for_update()
-            .select_related("user")
-            .filter(org=org, user_id__in=list(expected_versions))
-            .order_by("pk")
-        )
-        for locked in members:
-            if locked.role == Role.OWNER or locked.user_id == actor.pk:
-                result.skipped += 1
-            elif locked.access_version != expected_versions[locked.user_id]:
-                result.stale.append(locked.user.email)
-            elif _apply_access(locked, allowed, actor=actor, via=via):
-                result.changed += 1
-    return result
+    wanted = {user_id: (version, allowed) for user_id, version in expected_versions.items()}
+    return set_many_model_access(org=org, wanted=wanted, actor=actor, via=via)
+
+
+def check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
 
 
 def _lock_owners(org: Organization) -> None:
@@ -187,8 +177,7 @@ def _lock_owners(org: Organization) -> None:
 
 
 def set_role(*, membership: Membership, role: str, actor: User | None, via: str) -> Membership:
-    if role not in Role.values:
-        raise ValidationError(f"Role must be one of {', '.join(Role.values)}.", code="invalid")
+    check_role(role)
     with transaction.atomic():
         _lock_owners(membership.org)
         locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)

@@ -29,22 +29,19 @@ class Undeployed:
         return max(0, len(self.members) - SHOWN_MEMBERS)
 
 
-def restricted_members(org: Organization) -> list[Membership]:
-    """Members with a list of their own (None allows every deployed model, so names none)."""
-    return list(
-        Membership.objects.filter(org=org, allowed_model_ids__isnull=False)
-        .select_related("user")
-        .only("user__email", "user_id", "role", "allowed_model_ids", "access_version", "org_id")
-        .order_by("user__email")
-    )
-
-
 def undeployed_in_allowlists(org: Organization) -> list[Undeployed]:
     """Each model id some allowlist names that is not deployed now, with the members naming
     it. Three queries whatever the org's size: deployed ids, the lists, those models' rows."""
     deployed = set(PlatformModel.objects.filter(is_active=True).values_list("model_id", flat=True))
     found: dict[str, Undeployed] = {}
-    for member in restricted_members(org):
+    # Only members with a list of their own: None allows every deployed model, so names none.
+    restricted = (
+        Membership.objects.filter(org=org, allowed_model_ids__isnull=False)
+        .select_related("user")
+        .only("user__email", "user_id", "role", "allowed_model_ids", "access_version", "org_id")
+        .order_by("user__email")
+    )
+    for member in restricted:
         allowed = member.allowed_model_ids or []
         for model_id in allowed:
             if model_id not in deployed:

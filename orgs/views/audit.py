@@ -14,16 +14,13 @@ from orgs.models import ModelAccessEvent
 PLATFORM_CHANGES = 50
 
 
-def platform_changes(limit: int = PLATFORM_CHANGES) -> list[PlatformModelEvent]:
-    """The latest deployments, removals and redeployments, newest first: one query."""
-    return list(PlatformModelEvent.objects.select_related("actor")[:limit])
-
-
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     me = get_owner_membership(request, slug)
     events = ModelAccessEvent.objects.filter(org=me.org).select_related("actor")
     events_page = Paginator(events, 50).get_page(request.GET.get("page", 1))
+    # The latest deployments, removals and redeployments, newest first.
+    platform_changes = PlatformModelEvent.objects.select_related("actor")[:PLATFORM_CHANGES]
     return render(
         request,
         "orgs/audit.html",
@@ -31,6 +28,6 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "audit",
             "org": me.org,
             "events": events_page,
-            "platform_changes": platform_changes(),
+            "platform_changes": list(platform_changes),
         },
     )

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.platform import deployed_models
 from orgs import services
 from orgs.access import get_owner_membership, target_membership
 from orgs.forms import BulkAccessForm, ModelAccessForm, first_error
+from orgs.matrix import members_text
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import editor_choices, ids_of
 from orgs.views.rows import (
@@ -101,18 +101,14 @@ def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
     )
 
 
-def _members(count: int) -> str:
-    return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
-
-
 def bulk_summary(*, changed: int, unchanged: int, skipped: int) -> str:
     """What a bulk change did, counting only what happened ("Nothing changed" when nothing)."""
     notes = []
     if unchanged:
-        notes.append(f"{_members(unchanged)} already had that access")
+        notes.append(f"{members_text(unchanged)} already had that access")
     if skipped:
-        notes.append(f"{_members(skipped)} skipped: owners and you keep every model")
-    head = f"Updated model access for {_members(changed)}" if changed else "Nothing changed"
+        notes.append(f"{members_text(skipped)} skipped: owners and you keep every model")
+    head = f"Updated model access for {members_text(changed)}" if changed else "Nothing changed"
     return " ".join(f"{sentence}." for sentence in [head, *notes])
 
 
@@ -135,7 +131,7 @@ def bulk_access(request: AuthedRequest, slug: str) -> HttpResponse:
     if result.stale:
         messages.warning(
             request,
-            f"{_members(len(result.stale))} changed since you loaded the page and kept their "
+            f"{members_text(len(result.stale))} changed since you loaded the page and kept their "
             f"access: {', '.join(result.stale)}. Review them.",
         )
     # Members removed meanwhile are left as they were, so they count with the unchanged ones.
