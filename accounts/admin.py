@@ -52,6 +52,11 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    # Set by logging in and signing up, and shown as text: the admin's split date and time
+    # inputs have no labels, and its two-box selector's search icons carry a prohibited
+    # aria-label (axe: critical and serious); plain multiple selects are labelled.
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ()
 
     def get_deleted_objects(self, objs, request):
         """Refuse deleting an org's last owner (page and "delete selected" both ask this)."""

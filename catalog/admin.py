@@ -69,6 +69,9 @@ class PlatformModelAdmin(LabelledListEditableAdmin):
     list_filter = ["is_active", "supports_vision", "supports_reasoning"]
     search_fields = ["model_id", "display_name", "litellm_model"]
     list_editable = ["position", "is_active"]
+    # Kept by the proxy sync and by saving here; as text, not the admin's split date and time
+    # inputs, which have no labels (axe: critical).
+    readonly_fields = ["first_seen_at", "last_seen_at", "retired_at"]
 
     # Every deployment change made here is recorded with who made it (the audit log's
     # platform section), in the admin's own transaction.

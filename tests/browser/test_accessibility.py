@@ -8,7 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client, override_settings
+from django.urls import path
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,8 +20,9 @@ from accounts.models import ApiKey, User
 from accounts.services import add_model, save_secret
 from catalog.models import CatalogModel, PlatformModel
 from orgs.invitations import invite
-from orgs.models import AccessRequest, Invitation, Membership, Organization
+from orgs.models import AccessRequest, Invitation, Membership, Organization, Role
 from orgs.services import set_model_access
+from settings_app.urls import urlpatterns as app_urls
 from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login
 
 pytestmark = pytest.mark.browser
@@ -179,6 +184,113 @@ def membership_change_form(page, url):
     page.goto(f"{url}/admin/orgs/membership/{pk}/change/")
 
 
+def membership_admin(action: str) -> Open:
+    def open_state(page, url):
+        pk = Membership.objects.get(user__email=RESTRICTED).pk
+        page.goto(f"{url}/admin/orgs/membership/{pk}/{action}/")
+
+    return open_state
+
+
+def membership_history(page, url):
+    membership = Membership.objects.get(user__email=RESTRICTED)
+    LogEntry.objects.create(
+        user=User.objects.get(email=STAFF),
+        content_type=ContentType.objects.get_for_model(Membership),
+        object_id=str(membership.pk),
+        object_repr=str(membership),
+        action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["Role"]}}]',
+    )
+    membership_admin("history")(page, url)
+
+
+def user_admin(action: str) -> Open:
+    def open_state(page, url):
+        pk = User.objects.get(email=RESTRICTED).pk
+        page.goto(f"{url}/admin/accounts/user/{pk}/{action}/")
+
+    return open_state
+
+
+def admin_login_error(page, url):
+    page.goto(f"{url}/admin/login/")
+    page.get_by_label("Email").fill(STAFF)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".errornote")).to_be_visible()
+
+
+def login_error(page, url):
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", OWNER)
+    page.fill("#id_password", "not-the-password")
+    page.click("button[type=submit]")
+    expect(page.locator(".alert-error")).to_be_visible()
+
+
+def locked_out(page, url):
+    """Ten wrong passwords from this address (the browser's too: 127.0.0.1), then the form."""
+    for _ in range(10):
+        Client().post("/accounts/login/", {"username": OWNER, "password": "wrong"})
+    login_error(page, url)
+    expect(page.get_by_role("heading", name="Too many failed logins")).to_be_visible()
+
+
+def _boom(request):
+    raise RuntimeError("a bug, for the 500 page")
+
+
+urlpatterns = [path("boom/", _boom), *app_urls]
+
+
+def error_500(page, url):
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+        assert page.goto(f"{url}/boom/").status == 500
+    expect(page.get_by_role("heading", name="Something went wrong on our side")).to_be_visible()
+
+
+def api_docs(page, url):
+    page.goto(f"{url}/api/v1/docs")
+    page.locator(".opblock-summary").first.click()
+    expect(page.locator(".opblock-body").first).to_be_visible()
+
+
+def org_switcher(page, url):
+    Membership.objects.create(
+        org=Organization.objects.get(slug="globex"),
+        user=User.objects.get(email=OWNER),
+        role=Role.READER,
+    )
+    page.goto(f"{url}/settings/chat-models/")
+    page.get_by_label("Organization").focus()
+    expect(page.locator("#org-switch option")).to_have_count(2)
+
+
+ACCESS_CSV = f"email,role,allowed_model_ids\r\n{RESTRICTED},contributor,dn/gemini-3-pro\r\n"
+BAD_CSV = "email,role,allowed_model_ids\r\nnobody@example.com,contributor,dn/gemini-3-pro\r\n"
+
+
+def import_file(content: str) -> Open:
+    def open_state(page, url):
+        page.goto(f"{url}/orgs/acme/access/")
+        page.set_input_files(
+            "#import-file",
+            {"name": "access.csv", "mimeType": "text/csv", "buffer": content.encode()},
+        )
+        page.get_by_role("button", name="Preview import").click()
+        expect(page.locator("#preview-heading")).to_contain_text("mport")
+
+    return open_state
+
+
+def member_access_page(page, url):
+    user_id = Membership.objects.get(user__email=MEMBER).user_id
+    page.goto(f"{url}/orgs/acme/members/{user_id}/access/")
+    page.get_by_label("Allow all platform models").uncheck()
+    expect(page.get_by_label("GPT-5.2")).to_be_visible()
+
+
 ADMIN_CHANGELISTS = sorted(
     f"/admin/{model._meta.app_label}/{model._meta.model_name}/" for model in admin.site._registry
 )
@@ -221,12 +333,44 @@ STATES: list[tuple[str, str | None, Open]] = [
         for path in ADMIN_CHANGELISTS
     ],
     ("admin-membership-change", STAFF, membership_change_form),
+    ("login-error", None, login_error),
+    ("locked-out", None, locked_out),
+    ("error-500", MEMBER, error_500),
+    ("api-docs", MEMBER, api_docs),
+    ("org-switcher", OWNER, org_switcher),
+    ("access-import-preview", OWNER, import_file(ACCESS_CSV)),
+    ("access-import-errors", OWNER, import_file(BAD_CSV)),
+    ("admin-login", None, goto("/admin/login/")),
+    ("admin-login-error", None, admin_login_error),
+    ("admin-app-index", STAFF, goto("/admin/orgs/")),
+    ("admin-platformmodel-add", STAFF, goto("/admin/catalog/platformmodel/add/")),
+    ("admin-user-change", STAFF, user_admin("change")),
+    ("admin-user-password", STAFF, user_admin("password")),
+    ("admin-membership-delete", STAFF, membership_admin("delete")),
+    ("admin-membership-history", STAFF, membership_history),
+    ("admin-password-change", STAFF, goto("/admin/password_change/")),
+]
+
+# The pages a form submits to when htmx doesn't swap a fragment in, as without JavaScript.
+# axe runs as a script, which a context with JavaScript disabled never finishes: these load
+# with JavaScript but without the app's scripts, so the forms submit as plain forms.
+NO_SCRIPTS_STATES: list[tuple[str, str | None, Open]] = [
+    ("no-js-access-matrix-preview", OWNER, access_matrix_preview),
+    ("no-js-access-import-preview", OWNER, import_file(ACCESS_CSV)),
+    ("no-js-member-access", OWNER, member_access_page),
 ]
 
 
 # Pages that fail today, each until its template is fixed; strict, so a fixed page fails here
 # until its mark is removed.
-KNOWN_FAILURES: dict[str, pytest.MarkDecorator] = {}
+KNOWN_FAILURES: dict[str, pytest.MarkDecorator] = {
+    "api-docs": pytest.mark.xfail(
+        reason="Swagger UI as django-ninja serves it: no lang, unlabelled selects, nested "
+        "controls and low-contrast method badges, all drawn by its own script",
+        raises=AccessibilityViolations,
+        strict=True,
+    ),
+}
 CASES = [
     pytest.param(*state, id=state[0], marks=KNOWN_FAILURES.get(state[0], ())) for state in STATES
 ]
@@ -237,6 +381,19 @@ def test_page_has_no_serious_accessibility_violations(walkthrough, page, name, p
     if persona:
         force_login(page, walkthrough.url, persona)
     open_state(page, walkthrough.url)
+    assert_accessible(page, name, shots=name)
+
+
+@pytest.mark.parametrize(
+    ("name", "persona", "open_state"), [pytest.param(*s, id=s[0]) for s in NO_SCRIPTS_STATES]
+)
+def test_page_reached_without_scripts_has_no_serious_accessibility_violations(
+    walkthrough, page, name, persona, open_state
+):
+    page.route("**/*.js", lambda route: route.abort())
+    force_login(page, walkthrough.url, persona)
+    open_state(page, walkthrough.url)
+    assert page.evaluate("typeof window.htmx") == "undefined"
     assert_accessible(page, name, shots=name)
 
 

@@ -114,3 +114,27 @@ def test_the_audit_log_shows_each_change_with_when_and_by_what(
         "just now GPT-5.2 dn/ gpt- 5.2 Deployed again Proxy sync",
         "just now GPT-5.2 dn/ gpt- 5.2 No longer deployed Admin (admin@example.com)",
     ]
+
+
+def test_deactivating_in_the_changelist_list_edit_is_recorded_with_who(
+    admin_client, platform_models, staff
+):
+    """The changelist's own Save (its editable Active column), not only the change form."""
+    rows = list(PlatformModel.objects.order_by("position", "model_id"))
+    data = {
+        "form-TOTAL_FORMS": len(rows),
+        "form-INITIAL_FORMS": len(rows),
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    for i, row in enumerate(rows):
+        data[f"form-{i}-id"] = row.pk
+        data[f"form-{i}-position"] = row.position
+        if row.is_active and row.model_id != "dn/gpt-5.2":
+            data[f"form-{i}-is_active"] = "on"
+    response = admin_client.post(ADMIN, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gpt = PlatformModel.objects.get(model_id="dn/gpt-5.2")
+    assert gpt.is_active is False and gpt.retired_at is not None
+    assert events() == [("dn/gpt-5.2", "removed", "admin", staff.email)]
