@@ -54,6 +54,17 @@ _O_SERIES = re.compile(r"^o\d+$")
 _VERSION_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 
 
+def id_parts(model_id: str) -> list[str]:
+    """The parts a model id may break between on a narrow line, each kept whole: its path
+    segments and Bedrock's region and vendor prefix ("bedrock/", "us.anthropic.",
+    "claude-sonnet-4-5-20250929-v1:0"), never a model's name inside (`dn/claude-opus-4-` / `6`)."""
+    parts = re.findall(r"[^/]*/|[^/]+$", model_id) or [model_id]
+    prefix = _BEDROCK_PREFIX.match(parts[-1])
+    if prefix and prefix.end() < len(parts[-1]):
+        parts[-1:] = [parts[-1][: prefix.end()], parts[-1][prefix.end() :]]
+    return parts
+
+
 def model_tail(model_id: str) -> str:
     """The model part of an id: without provider, gateway vendor or Bedrock prefixes."""
     tail = model_id.rsplit("/", 1)[-1]

@@ -210,8 +210,8 @@ def test_replace_shows_the_suggestions_name_and_price_beside_the_current_ones(li
     client.force_login(listed)
     html = client.get("/settings/chat-models/").content.decode()
     assert "Suggested: <strong>Claude Opus 4.5</strong>" in html
-    # The id breaks only between its parts, never mid-token.
-    assert '<span class="model-id">anthropic/<wbr>claude-<wbr>opus-<wbr>4-<wbr>5</span>' in html
+    # The id is kept whole.
+    assert '<span class="model-id"><span class="id-whole">anthropic/claude-opus-4-5</span>' in html
     assert '$5 / $25 <span class="muted">(now $15 / $75)</span>' in html
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from catalog.grouping import grouped_page
 from catalog.search import parse_query, search_results
-from tests.helpers import ApiClient
+from tests.helpers import ApiClient, unwrap_ids
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -69,7 +69,7 @@ def test_the_page_offers_the_successor_and_adding_a_retired_model_says_so(
     client.force_login(contributor)
     html = client.get(PAGE, {"q": "sonnet 4.5"}).content.decode()
     row = html.split('<tbody id="result-rows">')[1].split("</tr>")[0]
-    shown = row.split('<div class="model-id">')[1].split("</div>")[0].replace("<wbr>", "")
+    shown = unwrap_ids(row.split('<div class="model-id">')[1].split("</div>")[0])
     assert shown == "anthropic/claude-sonnet-4-5"
     assert "Retired" in row and "Replaced by" in row
     assert 'aria-label="Add anthropic/claude-sonnet-' in row
