@@ -54,6 +54,17 @@ _O_SERIES = re.compile(r"^o\d+$")
 _VERSION_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 
 
+def id_parts(model_id: str) -> list[str]:
+    """The parts a model id may break between on a narrow line, each kept whole: its path
+    segments and Bedrock's region and vendor prefix ("bedrock/", "us.anthropic.",
+    "claude-sonnet-4-5-20250929-v1:0"), never a model's name inside (`dn/claude-opus-4-` / `6`)."""
+    parts = re.findall(r"[^/]*/|[^/]+$", model_id) or [model_id]
+    prefix = _BEDROCK_PREFIX.match(parts[-1])
+    if prefix and prefix.end() < len(parts[-1]):
+        parts[-1:] = [parts[-1][: prefix.end()], parts[-1][prefix.end() :]]
+    return parts
+
+
 def model_tail(model_id: str) -> str:
     """The model part of an id: without provider, gateway vendor or Bedrock prefixes."""
     tail = model_id.rsplit("/", 1)[-1]
@@ -62,20 +73,37 @@ def model_tail(model_id: str) -> str:
 
 
 # What hosts spell differently in one model's id, in its normalised tail ("claude sonnet 4 5"):
-# Databricks' own prefix ("databricks claude ..."), Bedrock's first-version suffix with the
-# release date before it ("20250514 v 1"), and the older word order that puts Claude's version
-# before its line ("claude 4 sonnet"). A date alone stays: Claude 3.5 Sonnet's two releases
-# differ only by theirs. So does "v 2".
-_HOST_PREFIX = re.compile(r"^(?:databricks|system ai) (?=.)")
-_HOST_SUFFIX = re.compile(r"(?: 20\d{6})? v 1$")
+# Databricks' own prefix ("databricks claude ..."), Azure AI's for Fireworks-served models
+# ("fw glm 5"), Bedrock's first-version suffix with the release date before it
+# ("20250514 v 1"), Vertex's "model as a service" suffix ("llama 3 3 70 b instruct maas"),
+# and the older word order that puts Claude's version before its line ("claude 4 sonnet").
+# A date alone stays: Claude 3.5 Sonnet's two releases differ only by theirs. So does "v 2".
+_HOST_PREFIX = re.compile(r"^(?:databricks|system ai|fw) (?=.)")
+_HOST_SUFFIX = re.compile(r"(?:(?: 20\d{6})? v 1| maas)$")
 _CLAUDE_OLD_ORDER = re.compile(r"^claude((?: \d+)+) (opus|sonnet|haiku)\b")
+# The maker's name some hosts put before the model's ("openai gpt 4 o" at Gradient,
+# "meta llama 3 3 70 b instruct" at OVHcloud, "us xai grok 4 6" at Bedrock), only where the
+# model's own name follows it: "deepseek r 1" and "snowflake llama 3 3 70 b" keep theirs.
+_MAKER_PREFIX = re.compile(
+    r"^(?:(?:us|eu|apac|global|au|jp|ca) (?=xai ))?"
+    r"(?:openai (?=gpt |o \d|chatgpt )|anthropic (?=claude )|meta (?=llama )|"
+    r"alibaba (?=qwen )|cohere (?=command )|xai (?=grok )|zai (?=glm )|nvidia (?=nemotron )|"
+    r"moonshot(?:ai)? (?=kimi )|google (?=gemini |gemma )|gemini (?=gemma )|"
+    r"open (?=mistral |mixtral |codestral ))"
+)
+# Llama 3.3 came out as one model, 70B Instruct: hosts that drop "Instruct" serve that one.
+_INSTRUCT_ONLY = re.compile(r"^llama 3 3 70 b$")
 
 
 def model_key(tail_norm: str) -> str:
     """One key for every id of the same model, whoever hosts it: `heroku/claude-4-sonnet`,
     `bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0` and `vercel_ai_gateway/anthropic/
-    claude-sonnet-4` are all "claude sonnet 4", while Sonnet 4.5 stays "claude sonnet 4 5"."""
-    key = _HOST_SUFFIX.sub("", _HOST_PREFIX.sub("", tail_norm))
+    claude-sonnet-4` are all "claude sonnet 4", while Sonnet 4.5 stays "claude sonnet 4 5";
+    `gradient_ai/openai-gpt-4o` is "gpt 4 o" like `openai/gpt-4o`, and `gpt-4o-mini` stays
+    "gpt 4 o mini"."""
+    key = _MAKER_PREFIX.sub("", _HOST_PREFIX.sub("", tail_norm))
+    key = _HOST_SUFFIX.sub("", key)
+    key = _INSTRUCT_ONLY.sub("llama 3 3 70 b instruct", key)
     return _CLAUDE_OLD_ORDER.sub(r"claude \2\1", key) or tail_norm
 
 

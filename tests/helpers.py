@@ -225,6 +225,17 @@ class Person:
         return response.json()
 
 
+# How a page shows a model id (catalog_tags.wrap_id): in parts that each stay on one line,
+# with a line-break opportunity between them.
+_WRAPPED_ID = re.compile(r'<span class="id-whole">([^<]*)</span>|<wbr>')
+
+
+def unwrap_ids(html: str) -> str:
+    """The html with each model id as plain text, without the spans and <wbr>s that keep its
+    parts whole (`dn/claude-opus-4-6`, not `dn/claude-opus-4-` / `6`)."""
+    return _WRAPPED_ID.sub(lambda m: m.group(1) or "", html)
+
+
 # The Chat Models page read back: each table row's model id is in its `model-id` cell.
 _MODEL = re.compile(
     r'<div class="model-name"[^>]*>([^<]*).*?<div class="model-id">(.*?)</div>', re.S
@@ -235,7 +246,7 @@ _KEY_BADGE = re.compile(r'class="key-need">.*?<span class="badge[^"]*">([^<]+)</
 def _model(row: str) -> tuple[str, str]:
     """(model id, name) of a table row."""
     name, cell = _MODEL.search(row).groups()
-    return unescape(cell.replace("<wbr>", "")), unescape(name).strip()
+    return unescape(unwrap_ids(cell)), unescape(name).strip()
 
 
 def _rows(html: str, row_id: str) -> list[str]:

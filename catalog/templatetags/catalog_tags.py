@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 from django import template
@@ -11,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import CAPABILITIES, Lifecycle, lifecycle
+from catalog.names import id_parts
 from catalog.providers import KeyRequirement
 
 register = template.Library()
@@ -57,11 +57,22 @@ def dom_id(model_id: str) -> str:
     return "m-" + hashlib.blake2s(model_id.encode(), digest_size=6).hexdigest()
 
 
+# The longest id kept whole on one line: in the id's monospace font it fits a 390 px phone's
+# card (a table row on a phone) with room to spare, indented in a hosts list too.
+WHOLE_UP_TO = 32
+
+
 @register.filter
 def wrap_id(model_id: str) -> SafeString:
-    """The id with a line-break opportunity after each / and -, so a narrow column wraps it
-    between its parts ("anthropic/ claude- opus-") and never inside one."""
-    return mark_safe(re.sub(r"([/-])", r"\1<wbr>", escape(model_id)))
+    """The id kept on one line (`.id-whole`) when it fits a phone's (`WHOLE_UP_TO`); a longer
+    one in parts that each stay whole, with a line-break opportunity between them
+    (`names.id_parts`: "bedrock/" "us.anthropic." "claude-sonnet-4-5-20250929-v1:0"). Never
+    inside a part ("dn/claude-opus-4-" / "6"). Copied, it is the id: spans and <wbr> add no
+    characters."""
+    parts = [model_id] if len(model_id) <= WHOLE_UP_TO else id_parts(model_id)
+    return mark_safe(  # noqa: S308 - each part escaped; only the spans and <wbr> added
+        "<wbr>".join(f'<span class="id-whole">{escape(p)}</span>' for p in parts)
+    )
 
 
 @register.filter

@@ -18,7 +18,7 @@ from catalog.sync import apply_records
 from catalog.templatetags.catalog_tags import dom_id
 from orgs.models import Membership
 from tests.accounts.test_chat_models_views import table_rows
-from tests.helpers import snapshot_records
+from tests.helpers import snapshot_records, unwrap_ids
 
 pytestmark = pytest.mark.usefixtures("catalog")
 PAGE = "/settings/chat-models/"
@@ -69,7 +69,7 @@ def test_every_match_can_be_reached_page_by_page(client, contributor):
         if "Show more" not in html:
             break
     tails = dict(CatalogModel.objects.values_list("model_id", "model_key"))
-    assert [tails[s.replace("<wbr>", "")] for s in seen] == expected
+    assert [tails[unwrap_ids(s)] for s in seen] == expected
 
 
 def test_show_more_with_htmx_appends_the_next_rows_and_updates_the_count(client, contributor):
@@ -243,13 +243,22 @@ def test_your_models_rows_put_the_name_over_the_id_like_the_other_tables(client,
     assert row.index('class="model-name"') < row.index('class="model-id"')
 
 
-def test_model_ids_may_wrap_only_after_slashes_and_dashes(client, contributor, platform_models):
+def test_model_ids_stay_whole_or_wrap_only_between_their_parts(
+    client, contributor, platform_models
+):
     services.add_model(user=contributor, model_id=OPUS)
     client.force_login(contributor)
     html = client.get(PAGE, {"q": "opus 4.5"}).content.decode()
-    wrapped = '<div class="model-id">anthropic/<wbr>claude-<wbr>opus-<wbr>4-<wbr>5</div>'
-    assert html.count(wrapped) == 2  # your models and the search result
-    assert '<div class="model-id">dn/<wbr>claude-<wbr>opus-<wbr>4-<wbr>6</div>' in html
+    # An id that fits a phone's line is kept whole; never "dn/claude-opus-4-" / "6".
+    whole = '<div class="model-id"><span class="id-whole">anthropic/claude-opus-4-5</span></div>'
+    assert html.count(whole) == 2  # your models and the search result
+    assert '<div class="model-id"><span class="id-whole">dn/claude-opus-4-6</span></div>' in html
+    # A longer one breaks only after a "/" or Bedrock's region and vendor.
+    html = client.get(PAGE, {"q": "sonnet 4.5 bedrock"}).content.decode()
+    assert (
+        '<span class="id-whole">bedrock/</span><wbr><span class="id-whole">us.anthropic.</span>'
+        '<wbr><span class="id-whole">claude-sonnet-4-5-20250929-v1:0</span>'
+    ) in html
 
 
 @pytest.mark.parametrize(

@@ -210,9 +210,9 @@ def test_replace_shows_the_suggestions_name_and_price_beside_the_current_ones(li
     client.force_login(listed)
     html = client.get("/settings/chat-models/").content.decode()
     assert "Suggested: <strong>Claude Opus 4.5</strong>" in html
-    # The id breaks only between its parts, never mid-token.
-    assert '<span class="model-id">anthropic/<wbr>claude-<wbr>opus-<wbr>4-<wbr>5</span>' in html
-    assert '$5 / $25 <span class="muted">(now $15 / $75)</span>' in html
+    # The id is kept whole, and so is each price pair.
+    assert '<span class="model-id"><span class="id-whole">anthropic/claude-opus-4-5</span>' in html
+    assert '<span class="price">$5 / $25</span> <span class="muted price">(now $15 / $75)' in html
 
 
 def test_a_retired_model_without_successor_says_so_and_what_to_do(contributor, client):

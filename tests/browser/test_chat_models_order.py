@@ -71,14 +71,14 @@ def test_reset_asks_once_in_the_page_itself(demo, browser, js):
     context.close()
 
 
-def test_model_ids_wrap_between_their_parts_on_a_phone(demo, browser):
+def test_model_ids_wrap_only_between_their_parts_on_a_phone(demo, browser):
     add_three()
     context = browser.new_context(viewport={"width": 390, "height": 900})
     page = context.new_page()
     login(page, demo.url, "member@example.com")
     # Long ids: bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0 and the like.
     page.goto(f"{demo.url}/settings/chat-models/?q=sonnet+20240620")
-    # Each part between break opportunities (a text node between <wbr>s) sits on one line.
+    # Each part between break opportunities (wrap_id's `.id-whole` spans) sits on one line.
     lines = page.evaluate(
         """() => [...document.querySelectorAll('.model-id')].map((el) => {
             const tops = (node) => {
@@ -86,12 +86,14 @@ def test_model_ids_wrap_between_their_parts_on_a_phone(demo, browser):
                 range.selectNodeContents(node);
                 return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
             };
-            const parts = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE);
-            return {id: el.textContent, lines: tops(el), broken: parts.filter((n) => tops(n) > 1)
+            const parts = [...el.querySelectorAll('.id-whole')];
+            return {id: el.textContent, lines: tops(el), parts: parts.length,
+                broken: parts.filter((n) => tops(n) > 1)
                 .map((n) => n.textContent)};
         })"""
     )
-    # Each part between break opportunities (a text node between <wbr>s) sits on one line...
+    # Each part between break opportunities sits on one line...
+    assert all(line["parts"] for line in lines)
     assert [line for line in lines if line["broken"]] == []
     # ...while ids too long for the line do wrap, between their parts.
     assert any(line["lines"] > 1 for line in lines)

@@ -110,9 +110,9 @@ def test_the_audit_log_shows_each_change_with_when_and_by_what(
     text = [re.sub(r"<[^>]+>", " ", r) for r in rows]
     text = [re.sub(r"\s+", " ", t).strip() for t in text]
     assert text == [
-        "just now Gemini 3 Pro dn/ gemini- 3- pro No longer deployed Proxy sync",
-        "just now GPT-5.2 dn/ gpt- 5.2 Deployed again Proxy sync",
-        "just now GPT-5.2 dn/ gpt- 5.2 No longer deployed Admin (admin@example.com)",
+        "just now Gemini 3 Pro dn/gemini-3-pro No longer deployed Proxy sync",
+        "just now GPT-5.2 dn/gpt-5.2 Deployed again Proxy sync",
+        "just now GPT-5.2 dn/gpt-5.2 No longer deployed Admin (admin@example.com)",
     ]
 
 

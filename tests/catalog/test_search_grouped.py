@@ -10,7 +10,7 @@ import pytest
 
 from catalog.grouping import grouped_page
 from catalog.search import parse_query, search_results
-from tests.helpers import ApiClient
+from tests.helpers import ApiClient, unwrap_ids
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -69,7 +69,7 @@ def test_the_page_offers_the_successor_and_adding_a_retired_model_says_so(
     client.force_login(contributor)
     html = client.get(PAGE, {"q": "sonnet 4.5"}).content.decode()
     row = html.split('<tbody id="result-rows">')[1].split("</tr>")[0]
-    shown = row.split('<div class="model-id">')[1].split("</div>")[0].replace("<wbr>", "")
+    shown = unwrap_ids(row.split('<div class="model-id">')[1].split("</div>")[0])
     assert shown == "anthropic/claude-sonnet-4-5"
     assert "Retired" in row and "Replaced by" in row
     assert 'aria-label="Add anthropic/claude-sonnet-' in row
@@ -134,3 +134,91 @@ def test_the_api_keeps_one_row_per_host_spelling(contributor):
     ids = [m["id"] for m in models.json()["models"]]
     assert len(ids) == len(set(ids))
     assert {"heroku/claude-4-sonnet", "bedrock/anthropic.claude-sonnet-4-20250514-v1:0"} <= set(ids)
+
+
+# Hosts that prefix the maker into the model's name (gradient_ai/openai-gpt-4o,
+# snowflake/openai-gpt-5-mini, ovhcloud/Meta-Llama-3_3-70B-Instruct, Bedrock's us.xai.grok-…)
+# and hosts that drop "Instruct" from Llama 3.3 70B, which Meta released only as Instruct.
+SAME_MODEL = {
+    "gpt-4o": ["openai/gpt-4o", "gradient_ai/openai-gpt-4o", "azure/gpt-4o"],
+    "gpt 4o mini": ["openai/gpt-4o-mini", "gradient_ai/openai-gpt-4o-mini"],
+    "gpt 5 mini": ["openai/gpt-5-mini", "snowflake/openai-gpt-5-mini", "azure/gpt-5-mini"],
+    "o3 mini": ["openai/o3-mini", "gradient_ai/openai-o3-mini"],
+    "llama 3.3 70b": [
+        "meta_llama/Llama-3.3-70B-Instruct",
+        "ovhcloud/Meta-Llama-3_3-70B-Instruct",
+        "sambanova/Meta-Llama-3.3-70B-Instruct",
+        "databricks/databricks-meta-llama-3-3-70b-instruct",
+        "kyma/llama-3.3-70b",
+        "cerebras/llama-3.3-70b",
+        "bedrock/meta.llama3-3-70b-instruct-v1:0",
+        "vertex_ai/meta/llama-3.3-70b-instruct-maas",  # Vertex's "model as a service"
+    ],
+    "sonnet 3.5": [
+        "gradient_ai/anthropic-claude-3.5-sonnet",
+        "replicate/anthropic/claude-3.5-sonnet",
+    ],
+    "grok 4.6": ["bedrock_mantle/xai.grok-4.6", "bedrock/us.xai.grok-4.6", "azure_ai/grok-4.6"],
+    "glm 5.3": ["mistral/zai-glm-5-3", "coralbricks/glm-5.3"],
+    "command a": ["azure_ai/cohere-command-a", "vercel_ai_gateway/cohere/command-a"],
+    "nemotron nano 9b": [
+        "deepinfra/nvidia/NVIDIA-Nemotron-Nano-9B-v2",
+        "bedrock/nvidia.nemotron-nano-9b-v2",
+    ],
+}
+
+
+@pytest.mark.parametrize("query", list(SAME_MODEL))
+def test_hosts_that_name_the_maker_group_with_the_makers_row(query):
+    found = page(query, limit=50)
+    keys = [m.model_key for m in found.models]
+    assert len(keys) == len(set(keys)), keys
+    group = _group_of(SAME_MODEL[query][0], found)
+    assert set(SAME_MODEL[query]) <= group, group
+
+
+def test_the_makers_row_shows_with_the_prefixed_hosts_beside_it():
+    first = page("gpt-4o").models[0]
+    assert first.model_id == "openai/gpt-4o"
+    assert "gradient_ai/openai-gpt-4o" in {h.model_id for h in first.other_hosts}
+    llama = page("llama 3.3 70b").models[0]
+    assert llama.model_id == "meta_llama/Llama-3.3-70B-Instruct"
+    assert {"ovhcloud/Meta-Llama-3_3-70B-Instruct", "kyma/llama-3.3-70b"} <= {
+        h.model_id for h in llama.other_hosts
+    }
+
+
+def test_stripping_the_maker_keeps_different_models_apart():
+    gpt = page("gpt-4o", limit=50)
+    assert _group_of("gradient_ai/openai-gpt-4o", gpt).isdisjoint(
+        _group_of("gradient_ai/openai-gpt-4o-mini", gpt)
+    )
+    sonnet = page("claude 3 sonnet", limit=50)
+    assert _group_of("gradient_ai/anthropic-claude-3.5-sonnet", sonnet).isdisjoint(
+        _group_of("gradient_ai/anthropic-claude-3.7-sonnet", sonnet)
+    )
+    llama = page("llama 3 70b", limit=50)
+    assert _group_of("ovhcloud/Meta-Llama-3_3-70B-Instruct", llama).isdisjoint(
+        _group_of("ovhcloud/Meta-Llama-3_1-70B-Instruct", llama)
+    )
+    # Llama 3.1 70B came out as a base model too: only 3.3's bare name means its Instruct.
+    assert _group_of("cerebras/llama-3.1-70b", llama).isdisjoint(
+        _group_of("ovhcloud/Meta-Llama-3_1-70B-Instruct", llama)
+    )
+    # Another maker's model named after Llama stays its own (DeepSeek's and Snowflake's).
+    three_three = page("llama 3.3 70b", limit=50)
+    main = _group_of("meta_llama/Llama-3.3-70B-Instruct", three_three)
+    assert main.isdisjoint({"lambda_ai/deepseek-llama3.3-70b", "snowflake/snowflake-llama-3.3-70b"})
+
+
+def test_rows_synced_with_the_old_key_get_the_new_one():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from catalog.models import CatalogModel
+
+    rows = CatalogModel.objects.filter(model_id="gradient_ai/openai-gpt-4o")
+    rows.update(model_key="openai gpt 4 o")  # as the key was before makers' names were dropped
+    import_module("catalog.migrations.0011_model_key_maker_prefix").fill(apps, None)
+    assert rows.get().model_key == CatalogModel.objects.get(model_id="openai/gpt-4o").model_key
