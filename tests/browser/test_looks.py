@@ -50,10 +50,13 @@ def test_a_secret_name_error_keeps_value_and_save_in_line(demo, page, width):
     page.fill("#id_name", "OPENAI_API_KEY")
     page.fill("#id_value", "sk-first-value-0123456789")
     page.get_by_role("button", name="Save secret").click()
+    # The first save lands (a new page with its message) before the second is typed.
+    expect(page.get_by_text("Saved OPENAI_API_KEY.")).to_be_visible()
     page.fill("#id_name", "OPENAI_API_KEY")  # again: refused by the server, next to the field
     page.fill("#id_value", "sk-second-value-0123456789")
     page.get_by_role("button", name="Save secret").click()
     expect(page.locator("#id_name_error")).to_be_visible()
+    page.wait_for_load_state()
     name, value = _box(page.locator("#id_name")), _box(page.locator("#id_value"))
     save = _box(page.get_by_role("button", name="Save secret"))
     if width == 1280:  # one row; on a phone Name takes its own line above Value and Save
