@@ -26,6 +26,7 @@ from catalog.api import router as catalog_router
 from orgs.access import api_key_holder
 from orgs.api import router as orgs_router
 from orgs.gateway_api import router as gateway_router
+from settings_app.api_reference import Reference
 from settings_app.middleware import error_body
 from settings_app.openapi import DocumentedAPI
 from settings_app.throttle import (
@@ -77,9 +78,11 @@ api = DocumentedAPI(
     title="Chat Models API",
     version="1",
     description="Model access settings, compatible with the platform SDK. Authenticate with "
-    "`X-API-Key: <personal API key>` (Account Settings → API keys) or a browser session.",
+    "the X-API-Key header (a personal API key from Account Settings → API keys) or a browser "
+    "session.",
     urls_namespace="api",
     auth=[PersonalApiKey(), BrowserSession()],
+    docs=Reference(),
     docs_decorator=require_safe,
 )
 api.add_router("/", catalog_router)
