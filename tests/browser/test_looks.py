@@ -162,3 +162,26 @@ def test_confirm_boxes_open_in_place_at_both_widths(demo, page):
         page.set_viewport_size({"width": 1280, "height": 900})
         shoot(page, "confirm-" + path.strip("/").split("/")[-1])
         assert_accessible(page, path)
+
+
+@pytest.mark.parametrize("width", [900, 1280])
+def test_key_names_on_chat_models_never_break_mid_name(demo, page, width):
+    """Each BYOK row names the key it needs; at a laptop's width OPENAI_API_KEY stays whole."""
+    user = User.objects.get(email="member@example.com")
+    services.add_model(user=user, model_id="openai/gpt-4o")
+    services.add_model(user=user, model_id="gemini/gemini-2.5-pro")
+    page.set_viewport_size({"width": width, "height": 900})
+    force_login(page, demo.url, "member@example.com")
+    page.goto(f"{demo.url}/settings/chat-models/")
+    names = page.locator("#byok td.key-need code")
+    expect(names.first).to_be_visible()
+    for i in range(names.count()):
+        # The lines each key name is drawn on: a name cut in two is drawn on two.
+        lines = names.nth(i).evaluate(
+            """el => el.textContent.trim().split(" or ").map(name => {
+                const text = el.firstChild, start = text.data.indexOf(name), r = document.createRange();
+                r.setStart(text, start); r.setEnd(text, start + name.length);
+                return [name, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
+            })"""
+        )
+        assert all(count == 1 for _, count in lines), lines
