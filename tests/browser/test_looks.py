@@ -179,7 +179,8 @@ def test_key_names_on_chat_models_never_break_mid_name(demo, page, width):
         # The lines each key name is drawn on: a name cut in two is drawn on two.
         lines = names.nth(i).evaluate(
             """el => el.textContent.trim().split(" or ").map(name => {
-                const text = el.firstChild, start = text.data.indexOf(name), r = document.createRange();
+                const text = el.firstChild, start = text.data.indexOf(name);
+                const r = document.createRange();
                 r.setStart(text, start); r.setEnd(text, start + name.length);
                 return [name, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
             })"""
