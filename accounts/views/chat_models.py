@@ -136,7 +136,7 @@ def results_html(
     return with_csrf(request, mark_added(html, enabled))
 
 
-ADD_BUTTON = re.compile(r'(<div id="act-(m-[0-9a-f]+)"[^>]*>)\s*<form .*?</form>', re.S)
+ADD_BUTTON = re.compile(r'(<div id="act-(m-[0-9a-f]+)"[^>]*>)\s*<button [^>]*>Add</button>')
 ADDED = '<span class="badge badge-ok">Added</span>'
 
 

@@ -425,4 +425,5 @@ def test_htmx_add_and_remove_build_only_your_models(
         response = client.post(PAGE + "remove/", {"model_id": last, "q": "claude"}, **HTMX)
     html = response.content.decode()
     assert html.count('id="byok-row-') == byok and f"Removed {last}." in html
-    assert 'name="q" value="claude"' in html  # the Add button swapped back keeps the search
+    # The Add button swapped back sends the page's add form, which holds the search.
+    assert f'form="add-model" name="model_id" value="{last}"' in html

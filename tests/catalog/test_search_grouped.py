@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from catalog.grouping import grouped_page
+from catalog.replacements import replacements
 from catalog.search import parse_query, search_results
 from tests.helpers import ApiClient, unwrap_ids
 
@@ -72,7 +73,10 @@ def test_the_page_offers_the_successor_and_adding_a_retired_model_says_so(
     shown = unwrap_ids(row.split('<div class="model-id">')[1].split("</div>")[0])
     assert shown == "anthropic/claude-sonnet-4-5"
     assert "Retired" in row and "Replaced by" in row
-    assert 'aria-label="Add anthropic/claude-sonnet-' in row
+    successor = replacements(["anthropic/claude-sonnet-4-5"], today=date(2026, 12, 5))
+    named = successor["anthropic/claude-sonnet-4-5"]
+    offered = row.split('<div class="successor small">')[1].split("</div></div>")[0]
+    assert f'aria-label="Add {named}">Add</button>' in offered  # one click adds the successor
     assert "Also on" in row
     response = client.post(PAGE + "add/", {"model_id": "anthropic/claude-sonnet-4-5"}, follow=True)
     text = response.content.decode()
