@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -134,31 +135,43 @@ class MembersOfOrg:
         return hashlib.sha256(self.query.encode()).hexdigest()
 
     @cached_property
+    def kept(self) -> dict[str, Any]:
+        """How many members match, the page's number and members (the same for every owner
+        until the org's version changes) and, for owners, the pending invitations: read in
+        one cache round trip."""
+        of, digest = self.me.org, self.digest
+        count = cache(lambda: members_matching(self.me, self.query).count())
+
+        def page() -> tuple[int, list[Membership]]:
+            members = member_page(self.me, self.query, self.page, count())
+            return members.number, list(members.object_list)
+
+        builds: dict[str, Any] = {"count": count, "page": page}
+        if self.me.is_owner:
+            builds["invitations"] = lambda: invitations.org_pending(of)
+        keys = {
+            "count": f"member-count:{of.pk}:{digest}",
+            "page": f"member-page:{of.pk}:{digest}:{self.page}",
+            "invitations": f"invitations:{of.pk}",
+        }
+        found = caching.cached_many({keys[k]: b for k, b in builds.items()}, [org(of.pk)])
+        return {k: found[keys[k]] for k in builds}
+
+    @property
     def count(self) -> int:
-        return caching.cached(
-            f"member-count:{self.me.org_id}:{self.digest}",
-            [org(self.me.org_id)],
-            lambda: members_matching(self.me, self.query).count(),
-        )
+        return self.kept["count"]
 
     def list_html(self, request: HttpRequest) -> SafeString:
-        members = member_page(self.me, self.query, self.page, self.count)
-        # The page's members are the same for every owner until the org's version changes.
-        key = f"member-page:{self.me.org_id}:{self.digest}:{members.number}"
-        members.object_list = caching.cached(
-            key, [org(self.me.org_id)], lambda: list(members.object_list)
-        )
+        number, people = self.kept["page"]
+        members = member_page(self.me, self.query, number, self.count)
+        members.object_list = people
         rows = row_inputs(self.me, members, ids_of(deployed_models()))
         html = with_csrf(request, "".join(render_fragments(ROW, rows)))
         context = {"me": self.me, "members": members, "rows": html, "q": self.query}
         return mark_safe(render_to_string(LIST, context, request))  # noqa: S308
 
     def invitations_html(self, request: HttpRequest) -> SafeString:
-        of = self.me.org
-        pending = caching.cached(
-            f"invitations:{of.pk}", [org(of.pk)], lambda: invitations.org_pending(of)
-        )
-        context = {"org": of, "invitations": pending, "roles": ROLES}
+        context = {"org": self.me.org, "invitations": self.kept["invitations"], "roles": ROLES}
         return mark_safe(render_to_string(INVITATIONS, context, request))  # noqa: S308
 
 
