@@ -223,3 +223,14 @@ def test_a_retired_model_without_successor_says_so_and_what_to_do(contributor, c
     assert "Retired</span>" in html
     assert "No successor in the catalog" in html
     assert "search for another model of its kind" in html
+
+
+def test_adding_a_retired_model_without_successor_says_so(contributor, client):
+    make("openai/davinci-002", "openai", timezone.localdate() - timedelta(days=10))
+    client.force_login(contributor)
+    response = client.post(
+        "/settings/chat-models/add/", {"model_id": "openai/davinci-002"}, follow=True
+    )
+    text = response.content.decode()
+    assert "It is retired (since " in text and "has no successor in the catalog." in text
+    assert order(contributor) == ["openai/davinci-002"]  # added all the same, as asked
