@@ -42,21 +42,22 @@ def _retired(model: CatalogModel) -> bool:
 
 def grouped_page(params: SearchParams) -> SearchResult:
     """One page of models (`params.offset` and `limit` count models, not rows), each with
-    `other_hosts` and `successor` set. Reads the ranked rows a hundred at a time until the
-    page is full (at most COUNT_CAP rows), then the page's hosts and successors: 2 to 7
+    `other_hosts` and `successor` set. Reads the first hundred ranked rows, and the rest up
+    to COUNT_CAP if the page isn't full, then the page's hosts and successors: 2 to 5
     queries, and the count when the page is full."""
     limit = max(1, min(params.limit, MAX_LIMIT))
     wanted = params.offset + limit + 1  # one more tells whether there is a next page
     groups: dict[str, list[CatalogModel]] = {}
-    start, read_all = 0, False
-    while start < COUNT_CAP:
-        batch = search_catalog(replace(params, offset=start, limit=MAX_LIMIT))
+    read_all = False
+    # The first hundred ranked rows hold a page's models for most searches; the rest up to
+    # COUNT_CAP come in one more query when they don't (a model on many hosts).
+    for start, size in ((0, MAX_LIMIT), (MAX_LIMIT, COUNT_CAP - MAX_LIMIT)):
+        batch = search_catalog(replace(params, offset=start, limit=size), most=size)
         for model in batch:
             groups.setdefault(_key(model), []).append(model)
-        read_all = len(batch) < MAX_LIMIT
+        read_all = len(batch) < size
         if read_all or len(groups) >= wanted:
             break
-        start += MAX_LIMIT
     keys = list(groups)[params.offset : params.offset + limit]
     models = _shown(params, keys, groups)
     total = len(groups) if read_all else matching_count(params, distinct="model_key")

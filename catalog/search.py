@@ -334,9 +334,9 @@ def search_queryset(params: SearchParams) -> QuerySet[CatalogModel]:
     return qs.annotate(rank=rank).order_by("rank", *STATIC_ORDER)
 
 
-def search_catalog(params: SearchParams) -> list[CatalogModel]:
-    """One page of ranked results (`params.offset`, `params.limit`) in one query."""
-    limit = max(1, min(params.limit, MAX_LIMIT))
+def search_catalog(params: SearchParams, most: int = MAX_LIMIT) -> list[CatalogModel]:
+    """One page of ranked results (`params.offset`, `params.limit` up to `most`) in one query."""
+    limit = max(1, min(params.limit, most))
     window = params.offset + limit
     phrases = _phrases(params)
     if not phrases or not connection.features.supports_slicing_ordering_in_compound:
