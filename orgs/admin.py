@@ -96,14 +96,7 @@ class MembershipAdmin(admin.ModelAdmin):
         if not change:
             obj.invited_by = obj.invited_by or request.user
             obj.save()
-            services.record_event(
-                membership=obj,
-                actor=request.user,
-                kind=ModelAccessEvent.Kind.ADDED,
-                before=None,
-                after=obj.role,
-                via=VIA,
-            )
+            services.record_event(obj, request.user, services.Kind.ADDED, None, obj.role, VIA)
             return
         current = Membership.objects.select_related("user", "org").get(pk=obj.pk)
         if obj.role != current.role:

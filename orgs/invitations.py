@@ -24,7 +24,7 @@ Status = Invitation.Status
 Kind = ModelAccessEvent.Kind
 
 
-def _record(*, org: Organization, actor: User | None, email: str, kind: str, before, after, via):
+def _record(org: Organization, actor: User | None, email: str, kind: str, before, after, via):
     ModelAccessEvent.objects.create(
         org=org, actor=actor, member_email=email, kind=kind, before=before, after=after, via=via
     )
@@ -111,7 +111,7 @@ def _new(
         status=Status.PENDING,
         defaults={"role": role, "invited_by": actor, "expires_at": _expiry(now)},
     )
-    _record(org=org, actor=actor, email=email, kind=Kind.INVITED, before=None, after=role, via=via)
+    _record(org, actor, email, Kind.INVITED, None, role, via)
     return invitation
 
 
@@ -130,15 +130,7 @@ def _resend(
     locked.role, locked.invited_by, locked.expires_at = role, actor, _expiry(now)
     locked.save(update_fields=["role", "invited_by", "expires_at"])
     if role != before:
-        _record(
-            org=org,
-            actor=actor,
-            email=locked.email,
-            kind=Kind.INVITED,
-            before=before,
-            after=role,
-            via=via,
-        )
+        _record(org, actor, locked.email, Kind.INVITED, before, role, via)
     return locked
 
 
@@ -215,15 +207,7 @@ def accept(*, invitation: Invitation, user: User, via: str, now: datetime | None
                 else org.default_allowed_model_ids,
                 invited_by=locked.invited_by,
             )
-            _record(
-                org=org,
-                actor=user,
-                email=user.email,
-                kind=Kind.JOINED,
-                before=None,
-                after=locked.role,
-                via=via,
-            )
+            _record(org, user, user.email, Kind.JOINED, None, locked.role, via)
         locked.status, locked.decided_at = Status.ACCEPTED, now
         locked.save(update_fields=["status", "decided_at"])
     return membership
@@ -270,9 +254,7 @@ def _close(
     going to none."""
     locked.status, locked.decided_at = status, now or timezone.now()
     locked.save(update_fields=["status", "decided_at"])
-    _record(
-        org=org, actor=actor, email=locked.email, kind=kind, before=locked.role, after=None, via=via
-    )
+    _record(org, actor, locked.email, kind, locked.role, None, via)
 
 
 def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User, via: str):
@@ -284,15 +266,7 @@ def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User
         if allowed != before:
             locked.default_allowed_model_ids = allowed
             locked.save(update_fields=["default_allowed_model_ids"])
-            _record(
-                org=locked,
-                actor=actor,
-                email="",
-                kind=Kind.DEFAULT_ACCESS,
-                before=before,
-                after=allowed,
-                via=via,
-            )
+            _record(locked, actor, "", Kind.DEFAULT_ACCESS, before, allowed, via)
     return locked
 
 
