@@ -305,13 +305,12 @@ def get_org(request: AuthedRequest, slug: str):
 @router.put("/org/{slug}", response=OrgOut)
 def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
     me = get_owner_membership(request, slug)
-    org = invitations.set_default_access(
+    return invitations.set_default_access(
         org=me.org,
         allowed_model_ids=body.default_allowed_model_ids,
         actor=request.user,
         via=VIA,
     )
-    return org
 
 
 class InvitationOut(Schema):
@@ -428,7 +427,7 @@ def create_access_request(request: AuthedRequest, slug: str, body: AccessRequest
 def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, note: str = ""):
     me = get_owner_membership(request, slug)
     try:
-        decided = requests.decide(
+        return requests.decide(
             org=me.org,
             request_id=request_id,
             approve=approve,
@@ -440,7 +439,6 @@ def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, n
         raise HttpError(exc.status, exc.message) from None
     except services.AccessConflict as conflict:
         raise HttpError(409, _stale(conflict.current)) from None
-    return decided
 
 
 @router.post(
