@@ -393,10 +393,6 @@ class AccessRequestsQuery(Schema):
 RequestId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 
-def _requests_link(request: AuthedRequest, slug: str) -> str:
-    return request.build_absolute_uri(reverse("orgs:requests", args=[slug]))
-
-
 @router.get("/org/{slug}/access-requests", response=list[AccessRequestOut])
 def list_access_requests(request: AuthedRequest, slug: str, params: Query[AccessRequestsQuery]):
     """Owners see every request of the org, members their own (newest first, at most 500)."""
@@ -417,7 +413,7 @@ def create_access_request(request: AuthedRequest, slug: str, body: AccessRequest
             membership=me,
             model_id=body.model_id,
             reason=body.reason,
-            link=_requests_link(request, slug),
+            link=request.build_absolute_uri(reverse("orgs:requests", args=[slug])),
         )
     except requests.RequestRefused as exc:
         raise HttpError(exc.status, exc.message) from None

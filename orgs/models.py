@@ -79,10 +79,6 @@ class Membership(models.Model):
     def is_restricted(self) -> bool:
         return self.allowed_model_ids is not None
 
-    @property
-    def access_summary(self) -> str:
-        return access_summary(self.allowed_model_ids)
-
     def access(self, deployed_ids: Collection[str]) -> Access:
         return Access.of(self.allowed_model_ids, deployed_ids)
 
