@@ -72,7 +72,15 @@ def invite(
                 raise ValidationError(_already_invited(pending, role), code="invited")
             invitation = _resend(pending, org=org, role=role, actor=actor, via=via, now=now)
         else:
-            invitation = _new(org=org, email=email, role=role, actor=actor, via=via, now=now)
+            # The one-pending-invitation constraint makes a racing second invite update the
+            # first (or an expired one).
+            invitation, _ = Invitation.objects.update_or_create(
+                org=org,
+                email=email,
+                status=Status.PENDING,
+                defaults={"role": role, "invited_by": actor, "expires_at": _expiry(now)},
+            )
+            _record(org, actor, email, Kind.INVITED, None, role, via)
     _mail(invitation, actor=actor, link=link)
     return invitation
 
@@ -98,21 +106,6 @@ def resend(
         _resend(locked, org=org, role=role, actor=actor, via=via, now=now)
     _mail(locked, actor=actor, link=link)
     return locked, (before if before != role else None)
-
-
-def _new(
-    *, org: Organization, email: str, role: str, actor: User, via: str, now: datetime
-) -> Invitation:
-    # The one-pending-invitation constraint makes a racing second invite update the first
-    # (or an expired one).
-    invitation, _ = Invitation.objects.update_or_create(
-        org=org,
-        email=email,
-        status=Status.PENDING,
-        defaults={"role": role, "invited_by": actor, "expires_at": _expiry(now)},
-    )
-    _record(org, actor, email, Kind.INVITED, None, role, via)
-    return invitation
 
 
 def _resend(
