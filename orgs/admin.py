@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from orgs import services
-from orgs.models import Membership, ModelAccessEvent, Organization, Role
+from orgs.models import Membership, ModelAccessEvent, Organization, Role, access_summary
 
 VIA = ModelAccessEvent.Via.ADMIN
 
@@ -88,7 +88,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.display(description="Model access")
     def access(self, obj: Membership) -> str:
-        return obj.access_summary
+        return access_summary(obj.allowed_model_ids)
 
     def save_model(self, request, obj, form, change):
         """Through the services, so staff changes are locked, checked and audited (via=admin)
@@ -96,14 +96,7 @@ class MembershipAdmin(admin.ModelAdmin):
         if not change:
             obj.invited_by = obj.invited_by or request.user
             obj.save()
-            services.record_event(
-                membership=obj,
-                actor=request.user,
-                kind=ModelAccessEvent.Kind.ADDED,
-                before=None,
-                after=obj.role,
-                via=VIA,
-            )
+            services.record_event(obj, request.user, services.Kind.ADDED, None, obj.role, VIA)
             return
         current = Membership.objects.select_related("user", "org").get(pk=obj.pk)
         if obj.role != current.role:

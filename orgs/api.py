@@ -305,13 +305,12 @@ def get_org(request: AuthedRequest, slug: str):
 @router.put("/org/{slug}", response=OrgOut)
 def put_org(request: AuthedRequest, slug: str, body: OrgUpdateIn):
     me = get_owner_membership(request, slug)
-    org = invitations.set_default_access(
+    return invitations.set_default_access(
         org=me.org,
         allowed_model_ids=body.default_allowed_model_ids,
         actor=request.user,
         via=VIA,
     )
-    return org
 
 
 class InvitationOut(Schema):
@@ -394,10 +393,6 @@ class AccessRequestsQuery(Schema):
 RequestId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 
-def _requests_link(request: AuthedRequest, slug: str) -> str:
-    return request.build_absolute_uri(reverse("orgs:requests", args=[slug]))
-
-
 @router.get("/org/{slug}/access-requests", response=list[AccessRequestOut])
 def list_access_requests(request: AuthedRequest, slug: str, params: Query[AccessRequestsQuery]):
     """Owners see every request of the org, members their own (newest first, at most 500)."""
@@ -418,7 +413,7 @@ def create_access_request(request: AuthedRequest, slug: str, body: AccessRequest
             membership=me,
             model_id=body.model_id,
             reason=body.reason,
-            link=_requests_link(request, slug),
+            link=request.build_absolute_uri(reverse("orgs:requests", args=[slug])),
         )
     except requests.RequestRefused as exc:
         raise HttpError(exc.status, exc.message) from None
@@ -428,7 +423,7 @@ def create_access_request(request: AuthedRequest, slug: str, body: AccessRequest
 def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, note: str = ""):
     me = get_owner_membership(request, slug)
     try:
-        decided = requests.decide(
+        return requests.decide(
             org=me.org,
             request_id=request_id,
             approve=approve,
@@ -440,7 +435,6 @@ def _decide(request: AuthedRequest, slug: str, request_id: int, approve: bool, n
         raise HttpError(exc.status, exc.message) from None
     except services.AccessConflict as conflict:
         raise HttpError(409, _stale(conflict.current)) from None
-    return decided
 
 
 @router.post(

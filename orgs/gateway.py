@@ -1,21 +1,11 @@
-"""What the model gateway asks this app (gateway/litellm_auth.py): which `dn/` aliases the
-holder of a personal API key may run now, and when the gateway last asked about an org.
-
-The answer is the picker's own rule (accounts.picker.permitted_platform_models), so the
-gateway refuses exactly what the pages and the API say a member can't use.
-"""
+"""When the model gateway (gateway/litellm_auth.py) last asked this app about an org."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.cache import cache
-
-from accounts.picker import permitted_platform_models
-from catalog.models import PlatformModel
-from orgs.models import Membership
 
 # Marks are written at most this often per process and org: the hot path stays free of
 # writes, and "last asked" is never off by more than this.
@@ -23,23 +13,6 @@ MARK_EVERY = 30.0
 # A gateway that hasn't asked for this long is shown as not asking.
 MARK_KEPT_FOR = 7 * 24 * 3600
 _marked: dict[int, float] = {}
-
-
-@dataclass(frozen=True)
-class Runnable:
-    """`all_models`: the member may run every platform model the gateway serves, including
-    aliases deployed after this app last read the list. Otherwise exactly `models`."""
-
-    all_models: bool
-    models: list[str]
-
-
-def runnable(membership: Membership | None, deployed: list[PlatformModel]) -> Runnable:
-    """Owners and an allowlist of null: every alias; a list: that list ∩ deployed; []: none.
-    Someone in no org has no platform models (as in the picker)."""
-    models = [m.model_id for m in permitted_platform_models(membership, deployed)]
-    every = membership is not None and membership.allowed_model_ids is None
-    return Runnable(every, models)
 
 
 def _mark_key(org_id: int) -> str:

@@ -3,6 +3,9 @@
 gateway/litellm_auth.py calls this with the key a member sent to the gateway (the same key
 the CLI/TUI uses). It is a hot path: a warm answer costs no database query (the key's holder
 and memberships are kept in the cache, orgs/access.py; the deployed list in memory).
+
+The answer is the picker's own rule (accounts.picker.permitted_platform_models), so the
+gateway refuses exactly what the pages and the API say a member can't use.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from uuid import UUID
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
+from accounts.picker import permitted_platform_models
 from catalog.platform import deployed_models
 from orgs import gateway
 from orgs.access import active_membership
@@ -54,7 +58,7 @@ class GatewayAccessOut(Schema):
 )
 def gateway_access(request: AuthedRequest, org: str | None = Query(None, max_length=50)):
     membership = active_membership(request, org)
-    access = gateway.runnable(membership, deployed_models())
+    models = [m.model_id for m in permitted_platform_models(membership, deployed_models())]
     if membership is not None:
         gateway.mark_asked(membership.org_id)
     user = request.user
@@ -68,8 +72,8 @@ def gateway_access(request: AuthedRequest, org: str | None = Query(None, max_len
                 "name": membership.org.name,
                 "role": membership.role,
             },
-            "all_models": access.all_models,
-            "models": access.models,
+            "all_models": membership is not None and membership.allowed_model_ids is None,
+            "models": models,
             "ttl": settings.GATEWAY_ACCESS_TTL,
         }
     )

@@ -24,7 +24,7 @@ Status = Invitation.Status
 Kind = ModelAccessEvent.Kind
 
 
-def _record(*, org: Organization, actor: User | None, email: str, kind: str, before, after, via):
+def _record(org: Organization, actor: User | None, email: str, kind: str, before, after, via):
     ModelAccessEvent.objects.create(
         org=org, actor=actor, member_email=email, kind=kind, before=before, after=after, via=via
     )
@@ -72,7 +72,15 @@ def invite(
                 raise ValidationError(_already_invited(pending, role), code="invited")
             invitation = _resend(pending, org=org, role=role, actor=actor, via=via, now=now)
         else:
-            invitation = _new(org=org, email=email, role=role, actor=actor, via=via, now=now)
+            # The one-pending-invitation constraint makes a racing second invite update the
+            # first (or an expired one).
+            invitation, _ = Invitation.objects.update_or_create(
+                org=org,
+                email=email,
+                status=Status.PENDING,
+                defaults={"role": role, "invited_by": actor, "expires_at": _expiry(now)},
+            )
+            _record(org, actor, email, Kind.INVITED, None, role, via)
     _mail(invitation, actor=actor, link=link)
     return invitation
 
@@ -100,21 +108,6 @@ def resend(
     return locked, (before if before != role else None)
 
 
-def _new(
-    *, org: Organization, email: str, role: str, actor: User, via: str, now: datetime
-) -> Invitation:
-    # The one-pending-invitation constraint makes a racing second invite update the first
-    # (or an expired one).
-    invitation, _ = Invitation.objects.update_or_create(
-        org=org,
-        email=email,
-        status=Status.PENDING,
-        defaults={"role": role, "invited_by": actor, "expires_at": _expiry(now)},
-    )
-    _record(org=org, actor=actor, email=email, kind=Kind.INVITED, before=None, after=role, via=via)
-    return invitation
-
-
 def _resend(
     locked: Invitation,
     *,
@@ -130,15 +123,7 @@ def _resend(
     locked.role, locked.invited_by, locked.expires_at = role, actor, _expiry(now)
     locked.save(update_fields=["role", "invited_by", "expires_at"])
     if role != before:
-        _record(
-            org=org,
-            actor=actor,
-            email=locked.email,
-            kind=Kind.INVITED,
-            before=before,
-            after=role,
-            via=via,
-        )
+        _record(org, actor, locked.email, Kind.INVITED, before, role, via)
     return locked
 
 
@@ -215,15 +200,7 @@ def accept(*, invitation: Invitation, user: User, via: str, now: datetime | None
                 else org.default_allowed_model_ids,
                 invited_by=locked.invited_by,
             )
-            _record(
-                org=org,
-                actor=user,
-                email=user.email,
-                kind=Kind.JOINED,
-                before=None,
-                after=locked.role,
-                via=via,
-            )
+            _record(org, user, user.email, Kind.JOINED, None, locked.role, via)
         locked.status, locked.decided_at = Status.ACCEPTED, now
         locked.save(update_fields=["status", "decided_at"])
     return membership
@@ -270,9 +247,7 @@ def _close(
     going to none."""
     locked.status, locked.decided_at = status, now or timezone.now()
     locked.save(update_fields=["status", "decided_at"])
-    _record(
-        org=org, actor=actor, email=locked.email, kind=kind, before=locked.role, after=None, via=via
-    )
+    _record(org, actor, locked.email, kind, locked.role, None, via)
 
 
 def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User, via: str):
@@ -284,15 +259,7 @@ def set_default_access(*, org: Organization, allowed_model_ids: Any, actor: User
         if allowed != before:
             locked.default_allowed_model_ids = allowed
             locked.save(update_fields=["default_allowed_model_ids"])
-            _record(
-                org=locked,
-                actor=actor,
-                email="",
-                kind=Kind.DEFAULT_ACCESS,
-                before=before,
-                after=allowed,
-                via=via,
-            )
+            _record(locked, actor, "", Kind.DEFAULT_ACCESS, before, allowed, via)
     return locked
 
 

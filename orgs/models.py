@@ -79,10 +79,6 @@ class Membership(models.Model):
     def is_restricted(self) -> bool:
         return self.allowed_model_ids is not None
 
-    @property
-    def access_summary(self) -> str:
-        return access_summary(self.allowed_model_ids)
-
     def access(self, deployed_ids: Collection[str]) -> Access:
         return Access.of(self.allowed_model_ids, deployed_ids)
 
@@ -260,10 +256,7 @@ class Invitation(models.Model):
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at <= (now or timezone.now())
 
-    @property
-    def role_phrase(self) -> str:
-        label = self.get_role_display().lower()
-        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+    role_phrase = Membership.role_phrase
 
 
 class AccessRequest(models.Model):

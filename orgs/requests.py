@@ -20,7 +20,6 @@ from orgs.services import set_model_access
 from orgs.signals import org
 
 Status = AccessRequest.Status
-NOTHING_TO_CHANGE = "Nothing to change: they already have every platform model."
 
 
 class RequestRefused(Exception):
@@ -104,7 +103,7 @@ def decide(
         if approve:
             locked.status = _grant(locked, actor=actor, via=via)
             if locked.status == Status.CLOSED:
-                locked.note = NOTHING_TO_CHANGE
+                locked.note = "Nothing to change: they already have every platform model."
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["status", "note", "decided_by", "decided_at"])
     outcome = locked.get_status_display().lower()

@@ -16,6 +16,7 @@ from catalog.models import PlatformModel
 from orgs.models import Membership, ModelAccessEvent, Organization, Role
 
 MAX_ALLOWLIST = 500
+Kind = ModelAccessEvent.Kind
 OWNERS_UNRESTRICTED = "Owners always have every platform model; their access can't be restricted."
 
 
@@ -53,7 +54,7 @@ def clean_allowlist(value: Any, *, keep: list[str] | None = None) -> list[str] |
     return ids
 
 
-def record_event(*, membership: Membership, actor: User | None, kind: str, before, after, via: str):
+def record_event(membership: Membership, actor: User | None, kind: str, before, after, via: str):
     ModelAccessEvent.objects.create(
         org_id=membership.org_id,
         actor=actor,
@@ -114,14 +115,7 @@ def _apply_access(locked: Membership, allowed: list[str] | None, *, actor, via) 
     locked.allowed_model_ids = allowed
     locked.access_version += 1
     locked.save(update_fields=["allowed_model_ids", "access_version"])
-    record_event(
-        membership=locked,
-        actor=actor,
-        kind=ModelAccessEvent.Kind.ACCESS,
-        before=before,
-        after=allowed,
-        via=via,
-    )
+    record_event(locked, actor, Kind.ACCESS, before, allowed, via)
     return True
 
 
@@ -189,14 +183,7 @@ def set_role(*, membership: Membership, role: str, actor: User | None, via: str)
             _apply_access(locked, None, actor=actor, via=via)  # owners are never restricted
         locked.role = role
         locked.save(update_fields=["role"])
-        record_event(
-            membership=locked,
-            actor=actor,
-            kind=ModelAccessEvent.Kind.ROLE,
-            before=before,
-            after=role,
-            via=via,
-        )
+        record_event(locked, actor, Kind.ROLE, before, role, via)
     return locked
 
 
@@ -204,14 +191,7 @@ def remove_member(*, membership: Membership, actor: User | None, via: str) -> No
     with transaction.atomic():
         _lock_owners(membership.org)
         check_keeps_an_owner(membership)
-        record_event(
-            membership=membership,
-            actor=actor,
-            kind=ModelAccessEvent.Kind.REMOVED,
-            before=membership.role,
-            after=None,
-            via=via,
-        )
+        record_event(membership, actor, Kind.REMOVED, membership.role, None, via)
         membership.delete()
 
 

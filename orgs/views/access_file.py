@@ -19,6 +19,11 @@ from orgs.models import Membership
 from orgs.views.matrix import matrix_url, preview_answer
 from settings_app.types import AuthedRequest
 
+CHANGED_SINCE = (
+    "Model access changed since the preview: nothing was imported. Import the file again to "
+    "see what it would change now."
+)
+
 
 @require_GET
 def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
@@ -66,23 +71,13 @@ def import_apply(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, RELOAD)
         return redirect(matrix_url(me))
+    data = form.cleaned_data
     try:
-        plan = access_io.plan(
-            me.org, access_io.parse(form.cleaned_data["content"], form.cleaned_data["format"])
-        )
-    except access_io.FileError as exc:
-        messages.error(request, str(exc))
-        return redirect(matrix_url(me))
-    if plan.errors or _versions(plan) != form.cleaned_data["versions"]:
-        messages.error(
-            request,
-            "Model access changed since the preview: nothing was imported. Import the file "
-            "again to see what it would change now.",
-        )
-        return redirect(matrix_url(me))
-    try:
+        plan = access_io.plan(me.org, access_io.parse(data["content"], data["format"]))
+        if plan.errors or _versions(plan) != data["versions"]:
+            raise access_io.FileError(CHANGED_SINCE)
         changed = access_io.apply(me.org, plan, actor=request.user)
-    except access_io.ImportConflict as exc:
+    except (access_io.FileError, access_io.ImportConflict) as exc:
         messages.error(request, str(exc))
         return redirect(matrix_url(me))
     messages.success(request, f"Imported: model access changed for {members_text(changed)}.")

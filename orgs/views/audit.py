@@ -20,14 +20,6 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     events = ModelAccessEvent.objects.filter(org=me.org).select_related("actor")
     events_page = Paginator(events, 50).get_page(request.GET.get("page", 1))
     # The latest deployments, removals and redeployments, newest first.
-    platform_changes = PlatformModelEvent.objects.select_related("actor")[:PLATFORM_CHANGES]
-    return render(
-        request,
-        "orgs/audit.html",
-        {
-            "nav": "audit",
-            "org": me.org,
-            "events": events_page,
-            "platform_changes": list(platform_changes),
-        },
-    )
+    changes = list(PlatformModelEvent.objects.select_related("actor")[:PLATFORM_CHANGES])
+    context = {"nav": "audit", "org": me.org, "events": events_page, "platform_changes": changes}
+    return render(request, "orgs/audit.html", context)

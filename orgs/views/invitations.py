@@ -31,16 +31,9 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def detail(request: AuthedRequest, token: str) -> HttpResponse:
     invitation = invitations.invitation_for(request.user, token)
-    return render(
-        request,
-        "orgs/invitation.html",
-        {
-            "nav": "invitations",
-            "invitation": invitation,
-            "open": invitation.status == invitation.Status.PENDING,
-            "expired": invitation.is_expired(),
-        },
-    )
+    context = {"nav": "invitations", "invitation": invitation, "expired": invitation.is_expired()}
+    context["open"] = invitation.status == invitation.Status.PENDING
+    return render(request, "orgs/invitation.html", context)
 
 
 @require_POST

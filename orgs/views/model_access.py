@@ -7,7 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.platform import deployed_models
@@ -80,15 +80,11 @@ def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
         )
     except services.AccessConflict as conflict:
         access = conflict.current.access(ids_of(deployed_models()))
-        return _editor(
-            request,
-            me,
-            conflict.current,
-            error=(
-                "Someone else changed this member's access since you opened the editor. "
-                f"It is now: {access.sentence}. Review it and save again."
-            ),
+        error = (
+            "Someone else changed this member's access since you opened the editor. "
+            f"It is now: {access.sentence}. Review it and save again."
         )
+        return _editor(request, me, conflict.current, error=error)
     except ValidationError as exc:
         return _editor(request, me, member, form=form, error=exc.messages[0])
     access = member.access(ids_of(deployed_models()))
@@ -139,7 +135,5 @@ def bulk_access(request: AuthedRequest, slug: str) -> HttpResponse:
     summary = bulk_summary(
         changed=result.changed, unchanged=untouched - len(result.stale), skipped=result.skipped
     )
-    if not result.changed:
-        messages.info(request, summary)
-        return fragment_or_redirect(request, None, members_url(me))
-    return fragment_or_redirect(request, None, members_url(me), success=summary)
+    messages.add_message(request, messages.SUCCESS if result.changed else messages.INFO, summary)
+    return redirect(members_url(me))

@@ -43,20 +43,12 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
                 return fragment_or_redirect(request, None, url, success=SAVED)
         else:
             error = first_error(form)
-    return render(
+    checklist = checklist_html(
         request,
-        "orgs/org_settings.html",
-        {
-            "nav": "org_settings",
-            "org": me.org,
-            "me": me,
-            "checklist": checklist_html(
-                request,
-                editor_choices(current),
-                selected=form.ticked if error else current,
-                form_label="default",
-                who="people who join",
-            ),
-            "error": error,
-        },
+        editor_choices(current),
+        selected=form.ticked if error else current,
+        form_label="default",
+        who="people who join",
     )
+    context = {"nav": "org_settings", "org": me.org, "me": me, "checklist": checklist}
+    return render(request, "orgs/org_settings.html", context | {"error": error})

@@ -40,7 +40,6 @@ ROW = TEMPLATE + "#member_row"
 EDITOR = TEMPLATE + "#access_form"
 CHECKLIST = TEMPLATE + "#access_fields"
 ROLES = tuple((value, str(label)) for value, label in Role.choices)
-ROLE_LABELS = dict(ROLES)
 
 # A model in the editor's checklist: (model_id, display_name, is_active, is_new).
 Choice = tuple[str, str, bool, bool]
@@ -107,7 +106,7 @@ def row_inputs(
                 "joined_title": joined.title,
                 "joined_ago": joined.text,
                 "role": member.role,
-                "role_label": ROLE_LABELS.get(member.role, member.role),
+                "role_label": member.get_role_display(),
                 "is_owner": member.is_owner,
                 "is_restricted": member.is_restricted,
                 "owner_warning": member.owner_warning if member.is_restricted else "",

@@ -21,13 +21,8 @@ TEMPLATE = "orgs/undeployed.html"
 
 
 def _context(me: Membership, **extra: object) -> dict[str, object]:
-    return {
-        "me": me,
-        "org": me.org,
-        "nav": "access",
-        "undeployed": undeployed_in_allowlists(me.org),
-        **extra,
-    }
+    undeployed = undeployed_in_allowlists(me.org)
+    return {"me": me, "org": me.org, "nav": "access", "undeployed": undeployed, **extra}
 
 
 @require_GET
