@@ -93,7 +93,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "settings_app.urls"
-WSGI_APPLICATION = "settings_app.wsgi.application"
 
 TEMPLATES = [
     {
@@ -163,7 +162,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/settings/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
@@ -188,17 +186,12 @@ AXES_CLIENT_IP_CALLABLE = "settings_app.throttle.client_address"
 # address is the one the outermost proxy recorded, else every client would share one count.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
-USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# In development WhiteNoise serves straight from the app folders (no collectstatic needed).
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -256,7 +249,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Only this site's own files, no inline script or style: injected markup can't run.
 CONTENT_SECURITY_POLICY = {
