@@ -19,6 +19,7 @@ function countSelection(form) {
     `${ticked} of ${boxes.length} selected` + (shown < boxes.length ? ` (${shown} shown)` : "");
 }
 document.addEventListener("input", (event) => {
+  if (event.target.matches("input[data-pattern-message]")) explainPattern(event.target);
   if (!event.target.matches("[data-filter]")) return;
   const form = event.target.closest("form");
   const query = event.target.value.trim().toLowerCase();
@@ -61,6 +62,3 @@ document.addEventListener("click", async (event) => {
 function explainPattern(input) {
   input.setCustomValidity(input.validity.patternMismatch ? input.dataset.patternMessage : "");
 }
-document.addEventListener("input", (event) => {
-  if (event.target.matches("input[data-pattern-message]")) explainPattern(event.target);
-});
