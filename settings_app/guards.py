@@ -58,9 +58,7 @@ def _request_strings(request: HttpRequest) -> Iterator[str]:
     yield request.path_info
     # The session cookie is looked up in the database.
     yield from request.COOKIES.values()
-    for key, values in request.GET.lists():
-        yield key
-        yield from values
+    yield from (text for key, values in request.GET.lists() for text in (key, *values))
     if request.path_info.startswith(API_PREFIX):
         # The API reads its own JSON body; a form parse here would consume it.
         yield from _json_strings(request)
