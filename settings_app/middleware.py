@@ -19,15 +19,11 @@ class LoginRequiredMiddleware(BaseLoginRequired):
     """Django's login-required default, except the JSON API, which answers 401 itself."""
 
     def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., HttpResponseBase],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
+        self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase | None:
         if request.path_info.startswith(API_PREFIX):
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        return super().process_view(request, *args, **kwargs)
 
 
 def error_body(status: int, detail: str, errors: list[Any] | None = None) -> dict[str, Any]:
