@@ -20,6 +20,7 @@ function countSelection(form) {
 }
 document.addEventListener("input", (event) => {
   if (event.target.matches("input[data-pattern-message]")) explainPattern(event.target);
+  if (event.target.matches(".checklist input")) countSelection(event.target.closest("form"));
   if (!event.target.matches("[data-filter]")) return;
   const form = event.target.closest("form");
   const query = event.target.value.trim().toLowerCase();
@@ -27,9 +28,6 @@ document.addEventListener("input", (event) => {
     label.hidden = !label.dataset.model.includes(query);
   });
   countSelection(form);
-});
-document.addEventListener("change", (event) => {
-  if (event.target.matches(".checklist input")) countSelection(event.target.closest("form"));
 });
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-select]");
