@@ -201,7 +201,6 @@ STORAGES = {
     },
 }
 
-# Requests bigger than this are refused (the JSON API answers 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # The access matrix posts one field per ticked cell: a page of 50 members by 50+ models.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
