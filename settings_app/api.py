@@ -1,8 +1,5 @@
-"""The JSON API router (SPEC 6): the platform SDK's paths, auth and error envelope.
-
-Endpoints live with their app (catalog/api.py, accounts/api.py, orgs/api.py); this module
-wires authentication and turns every error into {"code", "detail", "errors"}.
-"""
+"""The JSON API (SPEC 6): the apps' routers (each app's api.py) behind the platform SDK's
+authentication, every error in the envelope {"code", "detail", "errors"}."""
 
 from __future__ import annotations
 

@@ -8,9 +8,7 @@ from django.utils.http import parse_etags
 def if_match_tags(header: str | None) -> set[str] | None:
     """The unquoted tags `If-Match` accepts; None for no condition (absent, or `*`). A weak
     tag compares by its value: a compressing proxy weakens the ETag it passes on."""
-    if header is None:
-        return None
-    tags = parse_etags(header)
+    tags = parse_etags("*" if header is None else header)
     if tags == ["*"]:
         return None
     return {tag.removeprefix("W/").strip('"') for tag in tags}

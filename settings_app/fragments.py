@@ -66,13 +66,9 @@ def render_fragments(
 
 
 def render_fragment(
-    template_name: str,
-    inputs: Mapping[str, Any],
-    objects: Mapping[str, Any] | None = None,
-    depends_on: Sequence[str] = (),
-    ttl: int | None = None,
+    template_name: str, inputs: Mapping[str, Any], *args: Any, **kwargs: Any
 ) -> str:
-    return render_fragments(template_name, [inputs], objects, depends_on, ttl)[0]
+    return render_fragments(template_name, [inputs], *args, **kwargs)[0]
 
 
 def with_csrf(request: HttpRequest, html: str) -> SafeString:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from settings_app.middleware import API_PREFIX, error_body
+from settings_app.middleware import API_PREFIX, Handler, error_body
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_DETAIL = (
@@ -58,9 +58,7 @@ def _request_strings(request: HttpRequest) -> Iterator[str]:
     yield request.path_info
     # The session cookie is looked up in the database.
     yield from request.COOKIES.values()
-    for key, values in request.GET.lists():
-        yield key
-        yield from values
+    yield from (text for key, values in request.GET.lists() for text in (key, *values))
     if request.path_info.startswith(API_PREFIX):
         # The API reads its own JSON body; a form parse here would consume it.
         yield from _json_strings(request)
@@ -68,24 +66,23 @@ def _request_strings(request: HttpRequest) -> Iterator[str]:
         yield from _form_strings(request)
 
 
-class UnstorableTextMiddleware:
+def refuse_unstorable_text(get_response: Handler) -> Handler:
     """Answers 400 (the error envelope under /api/) when the path, query string, form
     fields or JSON body hold a character the database refuses."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def middleware(request: HttpRequest) -> HttpResponse:
         try:
             refused = any(UNSTORABLE.search(text) for text in _request_strings(request))
         except RecursionError:
-            return self.refuse(request, NESTED_DETAIL)
+            return _refuse(request, NESTED_DETAIL)
         if refused:
-            return self.refuse(request, UNSTORABLE_DETAIL)
-        return self.get_response(request)
+            return _refuse(request, UNSTORABLE_DETAIL)
+        return get_response(request)
 
-    @staticmethod
-    def refuse(request: HttpRequest, detail: str) -> HttpResponse:
-        if request.path_info.startswith(API_PREFIX):
-            return JsonResponse(error_body(400, detail), status=400)
-        return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+    return middleware
+
+
+def _refuse(request: HttpRequest, detail: str) -> HttpResponse:
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse(error_body(400, detail), status=400)
+    return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")

@@ -19,49 +19,43 @@ class LoginRequiredMiddleware(BaseLoginRequired):
     """Django's login-required default, except the JSON API, which answers 401 itself."""
 
     def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., HttpResponseBase],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
+        self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase | None:
         if request.path_info.startswith(API_PREFIX):
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        return super().process_view(request, *args, **kwargs)
 
 
 def error_body(status: int, detail: str, errors: list[Any] | None = None) -> dict[str, Any]:
     return {"code": status, "detail": detail, "errors": errors or []}
 
 
-class ApiErrorEnvelopeMiddleware:
+API_MESSAGES = {
+    400: "The request is malformed (too many parameters, a bad header) and was refused.",
+    404: "Not found.",
+    405: "Method not allowed.",
+}
+
+
+def api_error_envelope(get_response: Handler) -> Handler:
     """Plain 400/404/405 answers under /api/ (a request Django refuses before the API sees
     it, unknown path, wrong method) get the error envelope."""
 
-    MESSAGES = {
-        400: "The request is malformed (too many parameters, a bad header) and was refused.",
-        404: "Not found.",
-        405: "Method not allowed.",
-    }
-
-    def __init__(self, get_response: Handler):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        status = response.status_code
         if (
             request.path_info.startswith(API_PREFIX)
-            and response.status_code in self.MESSAGES
+            and status in API_MESSAGES
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            enveloped = JsonResponse(
-                error_body(response.status_code, self.MESSAGES[response.status_code]),
-                status=response.status_code,
-            )
+            enveloped = JsonResponse(error_body(status, API_MESSAGES[status]), status=status)
             if response.has_header("Allow"):
                 enveloped["Allow"] = response["Allow"]
             return enveloped
         return response
+
+    return middleware
 
 
 def method_not_allowed_page(get_response: Handler) -> Handler:

@@ -61,7 +61,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "template_partials.apps.SimpleAppConfig",
+    # Wraps the template loaders (cached filesystem and app folders) in its partials loader.
+    "template_partials",
     "ninja",
     "axes",
     "catalog",
@@ -73,10 +74,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "settings_app.headers.headers_middleware",
-    "settings_app.middleware.ApiErrorEnvelopeMiddleware",
+    "settings_app.middleware.api_error_envelope",
     "settings_app.middleware.method_not_allowed_page",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "settings_app.guards.UnstorableTextMiddleware",
+    "settings_app.guards.refuse_unstorable_text",
     "catalog.caching.versions_per_request",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,7 +93,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "settings_app.urls"
-WSGI_APPLICATION = "settings_app.wsgi.application"
 
 TEMPLATES = [
     {
@@ -109,20 +109,6 @@ TEMPLATES = [
                 "template_partials.templatetags.partials",
                 "django_htmx.templatetags.django_htmx",
                 "settings_app.time_tags",
-            ],
-            "loaders": [
-                (
-                    "template_partials.loader.Loader",
-                    [
-                        (
-                            "django.template.loaders.cached.Loader",
-                            [
-                                "django.template.loaders.filesystem.Loader",
-                                "django.template.loaders.app_directories.Loader",
-                            ],
-                        )
-                    ],
-                )
             ],
         },
     }
@@ -176,7 +162,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/settings/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
@@ -201,17 +186,12 @@ AXES_CLIENT_IP_CALLABLE = "settings_app.throttle.client_address"
 # address is the one the outermost proxy recorded, else every client would share one count.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
-USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# In development WhiteNoise serves straight from the app folders (no collectstatic needed).
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -221,7 +201,6 @@ STORAGES = {
     },
 }
 
-# Requests bigger than this are refused (the JSON API answers 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # The access matrix posts one field per ticked cell: a page of 50 members by 50+ models.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
@@ -269,7 +248,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Only this site's own files, no inline script or style: injected markup can't run.
 CONTENT_SECURITY_POLICY = {
@@ -277,8 +255,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # The API docs (Swagger UI) draw their icons from data: URIs.
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

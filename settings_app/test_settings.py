@@ -16,4 +16,3 @@ LITELLM_API_KEY = ""
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # django-axes logs every login at INFO (force_login included): quiet in test output.
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405
-AXES_VERBOSE = False

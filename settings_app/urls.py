@@ -18,24 +18,18 @@ admin.site.index_title = "Users, organizations, models and syncs"
 # (the breadcrumbs and the index still lead everywhere).
 admin.site.enable_nav_sidebar = False
 
+# The login view redirects a logged-in visitor before it checks the method.
+login = require_http_methods(["GET", "HEAD", "POST"])(
+    auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
+)
+home = RedirectView.as_view(url="/settings/", permanent=False, http_method_names=["get", "head"])
+
 urlpatterns = [
     path("favicon.ico", favicon),
-    path(
-        "",
-        RedirectView.as_view(url="/settings/", permanent=False, http_method_names=["get", "head"]),
-    ),
+    path("", home),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        # The login view redirects a logged-in visitor before it checks the method.
-        require_http_methods(["GET", "HEAD", "POST"])(
-            auth_views.LoginView.as_view(
-                redirect_authenticated_user=True, authentication_form=LoginForm
-            )
-        ),
-        name="login",
-    ),
+    path("accounts/login/", login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),

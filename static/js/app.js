@@ -19,6 +19,8 @@ function countSelection(form) {
     `${ticked} of ${boxes.length} selected` + (shown < boxes.length ? ` (${shown} shown)` : "");
 }
 document.addEventListener("input", (event) => {
+  if (event.target.matches("input[data-pattern-message]")) explainPattern(event.target);
+  if (event.target.matches(".checklist input")) countSelection(event.target.closest("form"));
   if (!event.target.matches("[data-filter]")) return;
   const form = event.target.closest("form");
   const query = event.target.value.trim().toLowerCase();
@@ -26,9 +28,6 @@ document.addEventListener("input", (event) => {
     label.hidden = !label.dataset.model.includes(query);
   });
   countSelection(form);
-});
-document.addEventListener("change", (event) => {
-  if (event.target.matches(".checklist input")) countSelection(event.target.closest("form"));
 });
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-select]");
@@ -61,6 +60,3 @@ document.addEventListener("click", async (event) => {
 function explainPattern(input) {
   input.setCustomValidity(input.validity.patternMismatch ? input.dataset.patternMessage : "");
 }
-document.addEventListener("input", (event) => {
-  if (event.target.matches("input[data-pattern-message]")) explainPattern(event.target);
-});
