@@ -256,7 +256,10 @@ class Invitation(models.Model):
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at <= (now or timezone.now())
 
-    role_phrase = Membership.role_phrase
+    @property
+    def role_phrase(self) -> str:
+        label = self.get_role_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
 class AccessRequest(models.Model):
