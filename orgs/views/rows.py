@@ -127,7 +127,9 @@ class MembersOfOrg:
     fragment, and the pending invitations (for owners)."""
 
     def __init__(self, me: Membership, query: str, page: str) -> None:
-        self.me, self.query, self.page = me, query, page[:20]
+        # A page that isn't a number is the first, as Paginator.get_page reads it.
+        page = page[:20] if page[:20].isascii() and page[:20].isdigit() else "1"
+        self.me, self.query, self.page = me, query, page
 
     @cached_property
     def digest(self) -> str:
