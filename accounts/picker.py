@@ -103,7 +103,7 @@ def permitted_platform_models(
     """None = every deployed model; [] = none; a list = exactly those (in platform order)."""
     if membership is None:
         return []
-    allowed = membership.allowed_model_ids
+    allowed = membership.effective_model_ids
     if allowed is None:
         return deployed
     allowed_set = set(allowed)
@@ -229,7 +229,7 @@ def platform_access(
     then locked, then listed ids no longer deployed."""
     if membership is None:
         return []
-    allowed = membership.allowed_model_ids
+    allowed = membership.effective_model_ids
     permitted = {m.model_id for m in permitted_platform_models(membership, deployed)}
     if membership.is_owner:
         yes, no = "owner", "not_listed"

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -58,7 +58,18 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
 
 
 def _read_memberships(user: User) -> list[Membership]:
-    return list(Membership.objects.filter(user=user).select_related("org").order_by("org__name"))
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("org")
+    return with_groups(list(memberships.order_by("org__name")))
+
+
+M = TypeVar("M", bound=Membership)
+
+
+def with_groups(memberships: list[M]) -> list[M]:
+    """Read, in one query, the groups of those whose groups can add to their access (neither
+    owners nor unrestricted: `Membership.effective_model_ids` doesn't look further)."""
+    prefetch_related_objects([m for m in memberships if m.is_restricted_by_own], "groups")
+    return memberships
 
 
 @dataclass(frozen=True)
@@ -102,12 +113,13 @@ def read_api_key_holder(key_hash: str) -> KeyHolder | None:
             user__api_keys__key_hash=key_hash,
             user__api_keys__revoked_at__isnull=True,
             user__is_active=True,
+            is_active=True,
         )
         .select_related("user", "org")
         .annotate(key_id=F("user__api_keys__id"), key_used=F("user__api_keys__last_used_at"))
         .order_by("org__name")
     )
-    if memberships:
+    if with_groups(memberships):
         user = memberships[0].user
         for membership in memberships:
             membership.user = user
@@ -160,7 +172,9 @@ user_logged_in.connect(_on_login, dispatch_uid="orgs.access.remember_org")
 def target_membership(me: Membership, user_id: UUID) -> Membership:
     """A member of the caller's org, for an owner action that may not touch the caller."""
     target = get_object_or_404(
-        Membership.objects.select_related("user"), org=me.org, user_id=user_id
+        Membership.objects.select_related("user").prefetch_related("groups"),
+        org=me.org,
+        user_id=user_id,
     )
     if target.user_id == me.user_id:
         raise PermissionDenied("You can't change your own role or model access.")

@@ -72,7 +72,7 @@ def gateway_access(request: AuthedRequest, org: str | None = Query(None, max_len
                 "name": membership.org.name,
                 "role": membership.role,
             },
-            "all_models": membership is not None and membership.allowed_model_ids is None,
+            "all_models": membership is not None and membership.effective_model_ids is None,
             "models": models,
             "ttl": settings.GATEWAY_ACCESS_TTL,
         }

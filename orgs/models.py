@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -44,6 +45,15 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CONTRIBUTOR)
     allowed_model_ids = models.JSONField(null=True, blank=True, default=None)
+    is_active = models.BooleanField(
+        default=True,
+        help_text="False once the identity provider deactivates them (SCIM active: false): "
+        "no access, history kept.",
+    )
+    provisioned = models.BooleanField(
+        default=False, help_text="Created or claimed by the identity provider (SCIM)."
+    )
+    external_id = models.CharField(max_length=200, blank=True, help_text="SCIM externalId")
     access_version = models.PositiveIntegerField(
         default=0, help_text="Bumped on every access change; detects concurrent edits."
     )
@@ -76,11 +86,42 @@ class Membership(models.Model):
         return self.role == Role.OWNER
 
     @property
+    def is_restricted_by_own(self) -> bool:
+        """Their own allowlist restricts them (owners never are): groups may add to it."""
+        return not self.is_owner and self.allowed_model_ids is not None
+
+    @property
+    def effective_model_ids(self) -> list[str] | None:
+        """What they may run: their own allowlist combined with every group's they are in
+        (None anywhere = every platform model); owners always every model. Reads
+        `groups.all()`, which the access paths prefetch."""
+        if not self.is_restricted_by_own:
+            return None
+        effective = list(self.allowed_model_ids or [])
+        for group in self.groups.all():
+            if group.allowed_model_ids is None:
+                return None
+            effective += [m for m in group.allowed_model_ids if m not in effective]
+        return effective
+
+    @property
     def is_restricted(self) -> bool:
-        return self.allowed_model_ids is not None
+        return self.effective_model_ids is not None
 
     def access(self, deployed_ids: Collection[str]) -> Access:
-        return Access.of(self.allowed_model_ids, deployed_ids)
+        return Access.of(self.effective_model_ids, deployed_ids)
+
+    def sources_of(self, model_id: str) -> list[str]:
+        """Where their access to `model_id` comes from: "own" and/or group names (an
+        unrestricted member's is their own, whatever their groups give)."""
+        if not self.is_restricted_by_own:
+            return ["own"]
+        own = model_id in (self.allowed_model_ids or [])
+        return (["own"] if own else []) + [
+            group.name
+            for group in self.groups.all()
+            if group.allowed_model_ids is None or model_id in group.allowed_model_ids
+        ]
 
     @property
     def role_phrase(self) -> str:
@@ -106,6 +147,38 @@ class Membership(models.Model):
             f"Owners always have every platform model: {cleared}. If they stop being an owner "
             "later, they keep every platform model."
         )
+
+
+class Group(models.Model):
+    """People in an org who get the same platform models. `allowed_model_ids` means what a
+    member's does (None = all, [] = none, [ids]); a member gets the union of their own and
+    their groups'. A group with `external_id` is kept in sync by the identity provider (SCIM)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=100)
+    allowed_model_ids = models.JSONField(null=True, blank=True, default=list)
+    members = models.ManyToManyField(Membership, related_name="groups", blank=True)
+    provisioned = models.BooleanField(
+        default=False,
+        help_text="Created by the identity provider (SCIM), which keeps its "
+        "name and members in sync.",
+    )
+    external_id = models.CharField(max_length=200, blank=True, help_text="SCIM externalId")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "org",
+                name="group_unique_org_name",
+                violation_error_message=("This organization already has a group with that name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} in {self.org}"
 
 
 def platform_models_text(count: int) -> str:
@@ -165,6 +238,7 @@ class ModelAccessEvent(models.Model):
         API = "api", "API"
         ADMIN = "admin", "Admin"
         IMPORT = "import", "Import"
+        SCIM = "scim", "Identity provider (SCIM)"
 
     class Kind(models.TextChoices):
         ACCESS = "access", "Model access"
@@ -176,6 +250,14 @@ class ModelAccessEvent(models.Model):
         UNINVITED = "uninvited", "Invitation revoked"
         DECLINED = "declined", "Invitation declined"
         DEFAULT_ACCESS = "default_access", "Default access"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+        GROUP_CREATED = "group_created", "Group created"
+        GROUP_RENAMED = "group_renamed", "Group renamed"
+        GROUP_DELETED = "group_deleted", "Group deleted"
+        GROUP_ACCESS = "group_access", "Group model access"
+        GROUP_JOINED = "group_joined", "Added to group"
+        GROUP_LEFT = "group_left", "Removed from group"
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="access_events")
     actor = models.ForeignKey(
@@ -184,7 +266,10 @@ class ModelAccessEvent(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    member_email = models.EmailField(help_text="Kept when the user is deleted")
+    member_email = models.EmailField(
+        blank=True, help_text="Kept when the user is deleted; empty for a group's own changes"
+    )
+    group = models.CharField(max_length=100, blank=True, help_text="The group's name then")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ACCESS)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
@@ -196,10 +281,10 @@ class ModelAccessEvent(models.Model):
         indexes = [models.Index(fields=["org", "-created_at"], name="access_event_org_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.member_email} via {self.via}"
+        return f"{self.get_kind_display()} of {self.member_email or self.group} via {self.via}"
 
     def _describe(self, value) -> str:
-        if self.kind in (self.Kind.ACCESS, self.Kind.DEFAULT_ACCESS):
+        if self.kind in (self.Kind.ACCESS, self.Kind.DEFAULT_ACCESS, self.Kind.GROUP_ACCESS):
             return access_summary(value) + (f" ({', '.join(value)})" if value else "")
         return "—" if value is None else str(value)
 

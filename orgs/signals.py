@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from accounts.models import User
 from accounts.signals import person
 from catalog import caching
-from orgs.models import AccessRequest, Invitation, Membership, Organization
+from orgs.models import AccessRequest, Group, Invitation, Membership, Organization
 
 
 def org(org_id: object) -> str:
@@ -28,6 +28,28 @@ def _org_changed(instance: Organization, **kwargs: Any) -> None:
 
 def _membership_changed(instance: Membership, **kwargs: Any) -> None:
     caching.bump(org(instance.org_id), person(instance.user_id))
+
+
+def _group_changed(instance: Group, **kwargs: Any) -> None:
+    """A group's allowlist is part of what each of its members may run."""
+    members = instance.members.values_list("user_id", flat=True) if instance.pk else []
+    caching.bump(org(instance.org_id), *map(person, members))
+
+
+def _group_members_changed(
+    instance: Group | Membership, action: str, pk_set: set | None, **kwargs: Any
+) -> None:
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    if isinstance(instance, Membership):  # membership.groups.add(...)
+        caching.bump(org(instance.org_id), person(instance.user_id))
+        return
+    members = (
+        instance.members
+        if action == "pre_clear"
+        else Membership.objects.filter(pk__in=pk_set or ())
+    )
+    caching.bump(org(instance.org_id), *map(person, members.values_list("user_id", flat=True)))
 
 
 def _org_row_changed(instance: Invitation | AccessRequest, **kwargs: Any) -> None:
@@ -48,3 +70,8 @@ for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
     signal.connect(_org_row_changed, sender=Invitation, dispatch_uid=f"orgs.invitation.{name}")
     signal.connect(_org_row_changed, sender=AccessRequest, dispatch_uid=f"orgs.request.{name}")
     signal.connect(_account_changed, sender=User, dispatch_uid=f"orgs.account.{name}")
+post_save.connect(_group_changed, sender=Group, dispatch_uid="orgs.group.saved")
+pre_delete.connect(_group_changed, sender=Group, dispatch_uid="orgs.group.deleted")
+m2m_changed.connect(
+    _group_members_changed, sender=Group.members.through, dispatch_uid="orgs.group.members"
+)

@@ -24,6 +24,7 @@ from catalog import caching
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs import invitations
+from orgs.access import with_groups
 from orgs.forms import AddMemberForm, MemberSearchForm
 from orgs.models import Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
@@ -145,7 +146,7 @@ class MembersOfOrg:
 
         def page() -> tuple[int, list[Membership]]:
             members = member_page(self.me, self.query, self.page, count())
-            return members.number, list(members.object_list)
+            return members.number, with_groups(list(members.object_list))
 
         builds: dict[str, Any] = {"count": count, "page": page}
         if self.me.is_owner:
