@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -83,10 +84,15 @@ class PickerModel:
 
 @dataclass
 class PickerSet:
-    platform: list[PickerModel]
+    permitted: list[PlatformModel]  # the platform models the member may run
     byok: list[PickerModel]
     restricted: bool
     status: PlatformStatus | None
+
+    @cached_property
+    def platform(self) -> list[PickerModel]:
+        """Their entries, built when shown: a page whose platform section is kept needs none."""
+        return [platform_entry(m) for m in self.permitted]
 
     @property
     def models(self) -> list[PickerModel]:
@@ -190,7 +196,7 @@ def picker_set(*, user: User, membership: Membership | None) -> PickerSet:
     snapshot = platform_snapshot()
     platform = permitted_platform_models(membership, list(snapshot.models))
     return PickerSet(
-        platform=[platform_entry(m) for m in platform],
+        permitted=platform,
         byok=user_byok(user),
         restricted=membership is not None and membership.is_restricted,
         status=snapshot.status,
@@ -240,7 +246,7 @@ def platform_access(
     rows = [
         PlatformAccess(
             id=m.model_id,
-            name=platform_entry(m).name,
+            name=m.display_name or display_name(m.model_id),
             allowed=m.model_id in permitted,
             reason=yes if m.model_id in permitted else no,
             model=m,

@@ -202,8 +202,8 @@ def platform_html(
     inputs = {
         "snapshot": [snapshot.version, snapshot.read_at],
         "org": [membership.org.slug, membership.org.name] if membership else None,
-        "why": why_allowed(membership, len(picker.platform)),
-        "platform": [m.id for m in picker.platform],
+        "why": why_allowed(membership, len(picker.permitted)),
+        "platform": [m.model_id for m in picker.permitted],
         "restricted": picker.restricted,
         "stale": [status.stale, status.last_success] if status else None,
         "locked": [
