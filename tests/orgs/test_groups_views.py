@@ -417,7 +417,7 @@ def test_a_provisioned_group_page_says_so_and_offers_only_models(client, owner, 
         "Managed by your identity provider: changes here would be undone by its next sync." in html
     )
     assert "Rename group" not in html and "Add to group" not in html
-    assert "Remove from group" not in html
+    assert "Remove restricted@example.com from Research" not in html
     assert "Save models" in html
     listing = client.get("/orgs/acme/groups/").content.decode()
     assert "Managed by your identity provider" in listing
