@@ -140,3 +140,21 @@ def remove_group_members(
             [_members_event(group, m, Kind.GROUP_LEFT, actor, via) for m in gone]
         )
     return gone
+
+
+def members_by_email(*, org: Organization, emails: Collection[str]) -> list[Membership]:
+    """The org's members with these (lower-case) emails, in that order; refused, naming them,
+    if any isn't a member."""
+    found = {
+        m.user.email: m
+        for m in Membership.objects.filter(org=org, user__email__in=emails).select_related("user")
+    }
+    unknown = [email for email in emails if email not in found]
+    if unknown:
+        shown = ", ".join(email[:100] for email in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise ValidationError(
+            f"Not members of {org.name}: {shown}{more}. Invite them on the Members page first.",
+            code="not_member",
+        )
+    return [found[email] for email in emails]

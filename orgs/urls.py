@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from orgs.views import (
     access_file,
     audit,
+    groups,
     invitations,
     matrix,
     members,
@@ -25,6 +26,19 @@ org_patterns = [
     path("members/<uuid:user_id>/role/", members.change_role, name="change_role"),
     path("members/<uuid:user_id>/remove/", members.remove_member, name="remove_member"),
     path("audit/", audit.page, name="audit"),
+    # Groups: people who get the same platform models.
+    path("groups/", groups.page, name="groups"),
+    path("groups/new/", groups.create, name="create_group"),
+    path("groups/<int:group_id>/", groups.group_page, name="group"),
+    path("groups/<int:group_id>/rename/", groups.rename, name="rename_group"),
+    path("groups/<int:group_id>/delete/", groups.delete, name="delete_group"),
+    path("groups/<int:group_id>/models/", groups.set_models, name="group_models"),
+    path("groups/<int:group_id>/members/add/", groups.add_members, name="add_group_members"),
+    path(
+        "groups/<int:group_id>/members/<uuid:user_id>/remove/",
+        groups.remove_member,
+        name="remove_group_member",
+    ),
     path("invitations/<int:invitation_id>/revoke/", invitations.revoke, name="revoke_invitation"),
     path("invitations/<int:invitation_id>/resend/", invitations.resend, name="resend_invitation"),
     path("settings/", org_settings.page, name="org_settings"),

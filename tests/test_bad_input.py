@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from accounts.models import ApiKey
 from accounts.services import save_secret
+from orgs.groups import create_group
 from settings_app.api import api
 from tests.helpers import assert_envelope
 
@@ -79,6 +80,7 @@ def world(org, owner, contributor, platform_models):
         "member": str(contributor.pk),
         "secret": str(secret.pk),
         "key": ApiKey.issue(user=owner, name="probe")[1],
+        "group": str(create_group(org=org, name="Research", actor=owner, via="web").pk),
         "owner": owner,
     }
 
@@ -103,6 +105,14 @@ PAGES = [
     ("post", "/orgs/acme/members/{member}/access/", ["models", "allow_all", "version"]),
     ("post", "/orgs/acme/members/bulk-access/", ["members", "models", "allow_all"]),
     ("get", "/orgs/acme/audit/", ["page"]),
+    ("get", "/orgs/acme/groups/", ["page"]),
+    ("post", "/orgs/acme/groups/new/", ["name"]),
+    ("get", "/orgs/acme/groups/{group}/", ["page"]),
+    ("post", "/orgs/acme/groups/{group}/rename/", ["name"]),
+    ("post", "/orgs/acme/groups/{group}/models/", ["models", "allow_all"]),
+    ("post", "/orgs/acme/groups/{group}/members/add/", ["emails"]),
+    ("post", "/orgs/acme/groups/{group}/members/{member}/remove/", []),
+    ("post", "/orgs/acme/groups/{group}/delete/", []),
     ("post", "/orgs/switch/", ["org", "next"]),
     ("post", "/accounts/login/", ["username", "password", "next"]),
 ]

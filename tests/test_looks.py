@@ -59,6 +59,7 @@ def test_confirm_before_delete_markup_lives_in_one_include():
         "accounts/api_keys.html",
         "accounts/chat_models.html",
         "accounts/secrets.html",
+        "orgs/groups.html",
         "orgs/members.html",
         "orgs/requests.html",
         "orgs/undeployed.html",

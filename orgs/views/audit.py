@@ -17,7 +17,7 @@ PLATFORM_CHANGES = 50
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     me = get_owner_membership(request, slug)
-    events = ModelAccessEvent.objects.filter(org=me.org).select_related("actor")
+    events = ModelAccessEvent.objects.filter(org=me.org).select_related("actor", "member")
     events_page = Paginator(events, 50).get_page(request.GET.get("page", 1))
     # The latest deployments, removals and redeployments, newest first.
     changes = list(PlatformModelEvent.objects.select_related("actor")[:PLATFORM_CHANGES])

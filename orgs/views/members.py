@@ -32,6 +32,11 @@ from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
 WEB = ModelAccessEvent.Via.WEB
+DEACTIVATED = "Deactivated by your identity provider: reactivate them there first."
+PROVISIONED = (
+    "Managed by your identity provider: changes here would be undone by its next sync. "
+    "Remove them there."
+)
 
 
 @require_GET
@@ -107,6 +112,8 @@ def add_member(request: AuthedRequest, slug: str) -> HttpResponse:
 def change_role(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
+    if not member.is_active:
+        return _done(request, me, member, error=DEACTIVATED)
     form = RoleForm(request.POST, member=member)
     if not form.is_valid():
         # The row shows the role that was asked for, so ticking the box is all that's left.
@@ -133,6 +140,8 @@ def change_role(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespons
 def remove_member(request: AuthedRequest, slug: str, user_id: UUID) -> HttpResponse:
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
+    if member.provisioned:
+        return _done(request, me, member, error=PROVISIONED)
     try:
         services.remove_member(membership=member, actor=request.user, via=WEB)
     except ValidationError as exc:

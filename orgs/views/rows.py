@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +25,6 @@ from catalog import caching
 from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs import invitations
-from orgs.access import with_groups
 from orgs.forms import AddMemberForm, MemberSearchForm
 from orgs.models import Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
@@ -84,6 +84,7 @@ def row_inputs(
         "viewer_is_owner": me.is_owner,
         "org_name": me.org.name,
         "members_url": members_url(me),
+        "groups_url": reverse("orgs:groups", args=[me.org.slug]),
         "roles": ROLES,
         "error": error,
         "success": success,
@@ -117,6 +118,9 @@ def row_inputs(
                 "access_retired": access.retired,
                 "access_retired_text": access.retired_text,
                 "is_me": member.user_id == me.user_id,
+                "is_active": member.is_active,
+                "provisioned": member.provisioned,
+                "groups": tuple((g.pk, g.name) for g in member.groups.all()),
             }
         )
     return rows
@@ -146,7 +150,10 @@ class MembersOfOrg:
 
         def page() -> tuple[int, list[Membership]]:
             members = member_page(self.me, self.query, self.page, count())
-            return members.number, with_groups(list(members.object_list))
+            # Every row names the member's groups: one query for the page, whatever its size.
+            people = list(members.object_list)
+            prefetch_related_objects(people, "groups")
+            return members.number, people
 
         builds: dict[str, Any] = {"count": count, "page": page}
         if self.me.is_owner:

@@ -21,6 +21,7 @@ from accounts.services import add_model, save_secret
 from catalog.models import CatalogModel, PlatformModel
 from orgs.invitations import invite
 from orgs.models import AccessRequest, Invitation, Membership, Organization, Role
+from orgs.models import Group as OrgGroup
 from orgs.services import set_model_access
 from settings_app.urls import urlpatterns as app_urls
 from tests.browser.helpers import AccessibilityViolations, assert_accessible, force_login
@@ -290,6 +291,12 @@ def member_access_page(page, url):
     expect(page.get_by_label("GPT-5.2")).to_be_visible()
 
 
+def group_page(page, url):
+    group = OrgGroup.objects.get(org__slug="acme", name="Research")  # the demo's
+    page.goto(f"{url}/orgs/acme/groups/{group.pk}/")
+    expect(page.get_by_label("GPT-5.2")).to_be_checked()
+
+
 ADMIN_CHANGELISTS = sorted(
     f"/admin/{model._meta.app_label}/{model._meta.model_name}/" for model in admin.site._registry
 )
@@ -316,6 +323,8 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("members-access-editor", OWNER, access_editor),
     ("members-contributor", MEMBER, goto("/orgs/acme/members/")),
     ("audit-log", OWNER, goto("/orgs/acme/audit/")),
+    ("groups", OWNER, goto("/orgs/acme/groups/")),
+    ("group", OWNER, group_page),
     ("access-matrix", OWNER, goto("/orgs/acme/access/")),
     ("access-matrix-preview", OWNER, access_matrix_preview),
     ("access-matrix-pending", OWNER, access_matrix_pending),

@@ -330,7 +330,8 @@ def test_pages_query_counts_are_constant(
             org=org, email=f"p{i}@example.com", role="reader", actor=owner, via="web", link="/"
         )
     client.force_login(owner)
-    with django_assert_num_queries(7):  # 8: with the nav's pending access requests
+    # With the nav's pending access requests and the groups of the page's members.
+    with django_assert_num_queries(8):
         assert client.get("/orgs/acme/members/").status_code == 200
     with django_assert_num_queries(3):  # the person, their orgs and the nav's count are kept
         assert client.get("/orgs/acme/audit/").status_code == 200

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from catalog.models import PlatformModel, PlatformModelEvent
 from catalog.platform_events import change_of, record
-from orgs.models import Membership, Organization, Role
+from orgs.models import Group, Membership, Organization, Role
 
 PASSWORD = "demo-password"
 # What every demo platform model shares; each entry below adds its own PlatformModel fields.
@@ -79,6 +79,7 @@ USERS = [
 
 
 DEMO = PlatformModelEvent.Via.DEMO
+RESEARCH = "Research"
 
 
 class Command(BaseCommand):
@@ -118,4 +119,19 @@ class Command(BaseCommand):
                     defaults={"role": demo.role, "allowed_model_ids": demo.allowed_model_ids},
                 )
                 created += new
+        created += self._research_group(orgs["acme"])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} objects created)."))
+
+    def _research_group(self, acme: Organization) -> int:
+        """A group in acme with one member and two platform models. Demo data, like the
+        memberships above, not an owner's action: nothing is audited. Its member is the
+        unrestricted one, so the other demo people keep exactly the access described."""
+        if Group.objects.filter(org=acme, name__iexact=RESEARCH).exists():
+            return 0
+        wanted = ["dn/gpt-5.2", "dn/gemini-3-pro"]  # those a LiteLLM proxy deploys, if one does
+        models = PlatformModel.objects.filter(model_id__in=wanted).values_list(
+            "model_id", flat=True
+        )
+        group = Group.objects.create(org=acme, name=RESEARCH, allowed_model_ids=sorted(models))
+        group.members.add(Membership.objects.get(org=acme, user__email="member@example.com"))
+        return 1
