@@ -1,0 +1,192 @@
+"""Issue 23, point 2: a member's effective access (own ∪ groups') is what the picker, the API
+and the gateway answer, and where the Chat Models page and access requests explain access,
+the why names the group."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.test import Client
+
+from catalog.templatetags.catalog_tags import dom_id
+from orgs import gateway, groups
+from orgs.models import AccessRequest, Group, Membership, ModelAccessEvent
+from tests.helpers import ApiClient
+
+pytestmark = pytest.mark.django_db
+WEB = ModelAccessEvent.Via.WEB
+CHAT = "/settings/chat-models/"
+OWN = "dn/claude-opus-4-6"
+GPT = "dn/gpt-5.2"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_marks(monkeypatch):
+    monkeypatch.setattr(gateway, "_marked", {})
+
+
+def membership(user) -> Membership:
+    return Membership.objects.select_related("user").get(user=user)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def research(org) -> Group:
+    return groups.create_group(
+        org=org, name="Research", actor=None, via=WEB, allowed_model_ids=[GPT]
+    )
+
+
+def join(group: Group, user) -> None:
+    groups.add_group_members(group=group, memberships=[membership(user)], actor=None, via=WEB)
+
+
+def answers(user) -> dict[str, list[str]]:
+    """The platform ids the picker (preferences), /inference and the gateway give `user`."""
+    api = ApiClient(user)
+    preferences = api.get("/user/preferences").json()["models"]
+    gateway_answer = api.get("/gateway/access").json()
+    return {
+        "preferences": sorted(m["id"] for m in preferences if m["id"].startswith("dn/")),
+        "inference": sorted(m["id"] for m in api.get("/inference").json()["models"]),
+        "gateway": sorted(gateway_answer["models"])
+        + (["*"] if gateway_answer["all_models"] else []),
+    }
+
+
+def test_a_group_gives_its_models_to_the_picker_the_api_and_the_gateway(restricted, research):
+    assert set(map(tuple, answers(restricted).values())) == {(OWN,)}
+    join(research, restricted)
+    assert set(map(tuple, answers(restricted).values())) == {tuple(sorted([OWN, GPT]))}
+    groups.remove_group_members(
+        group=research, memberships=[membership(restricted)], actor=None, via=WEB
+    )
+    assert set(map(tuple, answers(restricted).values())) == {(OWN,)}
+
+
+def test_a_group_with_every_model_gives_every_model_everywhere(restricted, research):
+    groups.set_group_models(group=research, allowed_model_ids=None, actor=None, via=WEB)
+    join(research, restricted)
+    got = answers(restricted)
+    assert len(got["preferences"]) == len(got["inference"]) == 3
+    assert got["gateway"][-1] == "*"
+    body = ApiClient(restricted).get("/inference/access").json()
+    assert body["restricted"] is False
+    assert {m["reason"] for m in body["models"]} == {"listed", "group"}
+
+
+def test_a_deactivated_member_gets_nothing_from_the_api_or_the_gateway(restricted, research):
+    join(research, restricted)
+    api = ApiClient(restricted)
+    member = membership(restricted)
+    member.is_active = False
+    member.save()
+    assert api.get("/inference").json()["models"] == []
+    answer = api.get("/gateway/access").json()
+    assert answer["models"] == [] and answer["all_models"] is False
+
+
+def test_the_chat_models_page_names_the_group_that_gives_a_model(restricted, research):
+    join(research, restricted)
+    html = unescape(logged_in(restricted).get(CHAT).content.decode())
+    gpt = html[html.index(f'<tr id="pm-{dom_id(GPT)}"') :]
+    assert "from group Research" in gpt[: gpt.index("</tr>")]
+    own = html[html.index(f'<tr id="pm-{dom_id(OWN)}"') :]
+    assert "from group" not in own[: own.index("</tr>")]
+    assert "On your list or from your groups" in html
+    # The locked row says what would give access: their list or a group.
+    locked = html[html.index(f'<tr id="locked-{dom_id("dn/gemini-3-pro")}"') :]
+    assert (
+        "Not on your list, nor given by group Research: an owner can add it to your list"
+        in (locked[: locked.index("</tr>")])
+    )
+    # The spec's banner, word for word.
+    assert "Your org has restricted available models. Contact your org owner for changes." in html
+
+
+def test_the_inference_access_api_names_the_reason_group(restricted, research):
+    join(research, restricted)
+    rows = {m["id"]: m for m in ApiClient(restricted).get("/inference/access").json()["models"]}
+    assert rows[GPT]["reason"] == "group" and rows[GPT]["allowed"] is True
+    assert rows[OWN]["reason"] == "listed"
+    assert rows["dn/gemini-3-pro"]["reason"] == "not_listed"
+
+
+def test_a_model_a_group_gives_is_not_requestable(restricted, research):
+    join(research, restricted)
+    client = logged_in(restricted)
+    response = client.post("/orgs/acme/requests/new/", {"model_id": GPT})
+    assert response.status_code == 302
+    page = unescape(client.get(response.url).content.decode())
+    assert f"You can already use {GPT}: your group Research gives it." in page
+    assert not AccessRequest.objects.exists()
+    api = ApiClient(restricted).post("/org/acme/access-requests", {"model_id": GPT})
+    assert api.status_code == 409 and not AccessRequest.objects.exists()
+
+
+@pytest.fixture
+def pending(restricted, owner) -> AccessRequest:
+    return AccessRequest.objects.create(
+        org=Membership.objects.get(user=restricted).org, member=restricted, model_id=GPT
+    )
+
+
+def test_an_owner_approves_by_adding_to_a_group_without_javascript(
+    pending, owner, restricted, research, org
+):
+    groups.create_group(org=org, name="Nothing", actor=None, via=WEB)  # gives no GPT: not offered
+    html = unescape(logged_in(owner).get("/orgs/acme/requests/").content.decode())
+    assert "Adding them to group Research" in html and "group Nothing" not in html
+    response = logged_in(owner).post(
+        f"/orgs/acme/requests/{pending.pk}/approve/", {"group": str(research.pk)}
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "approved" and pending.note == "Added to group Research."
+    member = Membership.objects.prefetch_related("groups").get(user=restricted)
+    assert member.allowed_model_ids == [OWN]  # their own list is unchanged
+    assert [g.name for g in member.groups.all()] == ["Research"]
+    event = ModelAccessEvent.objects.get(kind="group_joined")
+    assert (event.actor, event.member_email, event.group) == (owner, restricted.email, "Research")
+    assert GPT in answers(restricted)["gateway"]
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "nothing"])
+def test_approving_by_a_group_that_does_not_give_it_changes_nothing(
+    pending, owner, restricted, research, org, value
+):
+    nothing = groups.create_group(org=org, name="Nothing", actor=None, via=WEB)
+    value = str(nothing.pk) if value == "nothing" else value
+    response = logged_in(owner).post(
+        f"/orgs/acme/requests/{pending.pk}/approve/",
+        {"group": value},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+    assert not Membership.objects.get(user=restricted).groups.exists()
+    assert not ModelAccessEvent.objects.filter(kind="group_joined").exists()
+
+
+def test_the_requests_page_reads_the_groups_in_one_query(
+    pending, owner, research, org, django_assert_num_queries
+):
+    client = logged_in(owner)
+    client.get("/orgs/acme/requests/")
+    with django_assert_num_queries(3):  # the org's groups: one query
+        client.get("/orgs/acme/requests/")
+    for i in range(5):
+        group = groups.create_group(org=org, name=f"G{i}", actor=None, via=WEB)
+        groups.set_group_models(group=group, allowed_model_ids=None, actor=None, via=WEB)
+    client.get("/orgs/acme/requests/")
+    with django_assert_num_queries(3):
+        html = unescape(client.get("/orgs/acme/requests/").content.decode())
+    assert html.count("Adding them to group ") == 6
