@@ -190,3 +190,30 @@ def test_the_requests_page_reads_the_groups_in_one_query(
     with django_assert_num_queries(3):
         html = unescape(client.get("/orgs/acme/requests/").content.decode())
     assert html.count("Adding them to group ") == 6
+
+
+# The member access editor: their groups beside their own list, which is all it changes.
+
+
+def test_the_editor_shows_what_groups_give_and_saves_only_their_own_list(
+    owner, restricted, research
+):
+    join(research, restricted)
+    url = f"/orgs/acme/members/{restricted.pk}/access/"
+    client = logged_in(owner)
+    for headers in ({}, {"HX-Request": "true"}):
+        html = unescape(client.get(url, headers=headers).content.decode())
+        assert "Also from their groups, whatever this list says: group Research gives GPT-5.2." in (
+            html
+        )
+    version = Membership.objects.get(user=restricted).access_version
+    client.post(url, {"version": version, "models": ["dn/gemini-3-pro"]})
+    member = Membership.objects.prefetch_related("groups").get(user=restricted)
+    assert member.allowed_model_ids == ["dn/gemini-3-pro"]
+    assert member.effective_model_ids == ["dn/gemini-3-pro", GPT]
+    assert [g.name for g in member.groups.all()] == ["Research"]
+
+
+def test_the_editor_of_a_member_in_no_group_has_no_group_note(owner, restricted, research):
+    html = logged_in(owner).get(f"/orgs/acme/members/{restricted.pk}/access/").content.decode()
+    assert "Also from their groups" not in html
