@@ -217,3 +217,55 @@ def test_the_editor_shows_what_groups_give_and_saves_only_their_own_list(
 def test_the_editor_of_a_member_in_no_group_has_no_group_note(owner, restricted, research):
     html = logged_in(owner).get(f"/orgs/acme/members/{restricted.pk}/access/").content.decode()
     assert "Also from their groups" not in html
+
+
+# The matrix: cells a group gives say so, in text and in the box's accessible name.
+
+
+def test_matrix_cells_a_group_gives_name_the_group_and_stay_unticked(
+    owner, restricted, research, django_assert_num_queries
+):
+    join(research, restricted)
+    html = unescape(logged_in(owner).get("/orgs/acme/access/").content.decode())
+    at = html.index(f'value="{restricted.pk} {GPT}"')
+    cell = html[html.rindex("<td ", 0, at) : html.index("</td>", at)]
+    assert 'class="cell cell-group cell-off"' in cell
+    assert (
+        f'aria-label="{GPT} for restricted@example.com '
+        '(from group Research; not on their own list)"' in cell
+    )
+    assert "checked" not in cell and "From group Research" in cell
+
+
+def test_ticking_a_cell_a_group_gives_adds_it_to_their_own_list(owner, restricted, research):
+    join(research, restricted)
+    client = logged_in(owner)
+    version = Membership.objects.get(user=restricted).access_version
+    data = {"rows": f"{restricted.pk}:{version}", "kind": "cells"}
+    ticked = [f"{restricted.pk} {OWN}", f"{restricted.pk} {GPT}"]
+    html = client.post("/orgs/acme/access/preview/", {**data, "cell": ticked}).content.decode()
+    assert f"{OWN}, {GPT}" in html  # their own list, after
+    client.post("/orgs/acme/access/apply/", {**data, "cell": ticked, "versions": data["rows"]})
+    assert Membership.objects.get(user=restricted).allowed_model_ids == [OWN, GPT]
+
+
+def test_matrix_queries_stay_constant_with_groups(
+    owner, org, research, platform_models, django_assert_num_queries
+):
+    from tests.helpers import add_members
+
+    add_members(org, 60)  # every third has a list of dn/gpt-5.2
+    groups.set_group_models(
+        group=research, allowed_model_ids=["dn/gemini-3-pro"], actor=None, via=WEB
+    )
+    groups.add_group_members(
+        group=research,
+        memberships=list(Membership.objects.filter(user__email__startswith="member0")),
+        actor=None,
+        via=WEB,
+    )
+    client = logged_in(owner)
+    client.get("/orgs/acme/access/")
+    with django_assert_num_queries(3):  # the page's members, their groups, the nav's count
+        html = client.get("/orgs/acme/access/").content.decode()
+    assert html.count("From group Research</span>") == 17  # of the 50 shown, restricted
