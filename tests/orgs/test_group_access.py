@@ -269,3 +269,125 @@ def test_matrix_queries_stay_constant_with_groups(
     with django_assert_num_queries(3):  # the page's members, their groups, the nav's count
         html = client.get("/orgs/acme/access/").content.decode()
     assert html.count("From group Research</span>") == 17  # of the 50 shown, restricted
+
+
+# Export and import: groups in the file.
+
+
+def test_an_org_without_groups_exports_as_before(owner, restricted):
+    csv = logged_in(owner).get("/orgs/acme/access/export.csv").content.decode()
+    assert csv.splitlines()[0] == "email,role,allowed_model_ids"
+    document = ApiClient(owner).get("/org/acme/model-access/export").json()
+    assert list(document) == ["members"] and "groups" not in document["members"][0]
+
+
+def test_the_export_carries_the_groups(owner, restricted, research):
+    join(research, restricted)
+    csv = logged_in(owner).get("/orgs/acme/access/export.csv").content.decode()
+    assert csv.splitlines()[0] == "email,role,allowed_model_ids,groups"
+    assert f"restricted@example.com,contributor,{OWN},Research" in csv
+    assert "owner@example.com,owner,*," in csv
+    document = ApiClient(owner).get("/org/acme/model-access/export").json()
+    assert document["groups"] == [
+        {"name": "Research", "allowed_model_ids": [GPT], "members": ["restricted@example.com"]}
+    ]
+    rows = {m["email"]: m for m in document["members"]}
+    assert rows["restricted@example.com"]["groups"] == ["Research"]
+    assert rows["owner@example.com"]["groups"] == []
+
+
+def test_importing_groups_sets_allowlists_and_membership(owner, restricted, contributor, org):
+    research = groups.create_group(org=org, name="Research", actor=None, via=WEB)
+    groups.create_group(org=org, name="Contractors", actor=None, via=WEB)
+    join(research, restricted)
+    document = {
+        "members": [
+            {"email": "member@example.com", "allowed_model_ids": None, "groups": ["research"]},
+            {"email": "restricted@example.com", "allowed_model_ids": [OWN], "groups": []},
+        ],
+        "groups": [{"name": "Research", "allowed_model_ids": [GPT], "members": ["ignored"]}],
+    }
+    api = ApiClient(owner)
+    dry = api.post("/org/acme/model-access/import", document)
+    assert dry.status_code == 200 and dry.json()["changes"] == []
+    assert Group.objects.get(name="Research").allowed_model_ids == []  # a dry run changes nothing
+    response = api.post("/org/acme/model-access/import?dry_run=false", document)
+    assert response.status_code == 200, response.content
+    research.refresh_from_db()
+    assert research.allowed_model_ids == [GPT]
+    assert [m.user.email for m in research.members.all()] == ["member@example.com"]
+    kinds = set(ModelAccessEvent.objects.filter(via="import").values_list("kind", flat=True))
+    assert kinds == {"group_access", "group_joined", "group_left"}
+
+
+def test_a_csv_groups_column_is_imported_through_the_page(owner, restricted, research):
+    client = logged_in(owner)
+    content = (
+        f"email,role,allowed_model_ids,groups\nrestricted@example.com,contributor,{OWN},Research\n"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("access.csv", content.encode(), "text/csv")
+    html = unescape(client.post("/orgs/acme/access/import/", {"file": upload}).content.decode())
+    assert "restricted@example.com joins group Research" in html and "Confirm import" in html
+    client.post(
+        "/orgs/acme/access/import/apply/", {"format": "csv", "content": content, "versions": ""}
+    )
+    assert research.members.get().user == restricted
+
+
+@pytest.mark.parametrize(
+    "document, error",
+    [
+        (
+            {
+                "members": [
+                    {
+                        "email": "restricted@example.com",
+                        "allowed_model_ids": [OWN],
+                        "groups": ["Nope"],
+                    }
+                ]
+            },
+            "Unknown group: Nope",
+        ),
+        ({"members": [], "groups": [{"name": "Nope", "allowed_model_ids": []}]}, "Unknown group"),
+        (
+            {"members": [], "groups": [{"name": "Research", "allowed_model_ids": ["dn/x"]}]},
+            "Unknown model",
+        ),
+        ({"members": [], "groups": [{"name": "", "allowed_model_ids": []}]}, "Malformed group"),
+        (
+            {
+                "members": [
+                    {
+                        "email": "restricted@example.com",
+                        "allowed_model_ids": [],
+                        "groups": "Research",
+                    }
+                ]
+            },
+            "Malformed row",
+        ),
+    ],
+)
+def test_bad_group_data_refuses_the_file_naming_the_row(
+    owner, restricted, research, document, error
+):
+    response = ApiClient(owner).post("/org/acme/model-access/import?dry_run=false", document)
+    assert response.status_code == 422
+    assert error in response.content.decode()
+    assert not ModelAccessEvent.objects.filter(via="import").exists()
+    assert research.allowed_model_ids == Group.objects.get().allowed_model_ids
+
+
+def test_members_of_a_group_the_identity_provider_keeps_are_not_imported(owner, restricted, org):
+    synced = groups.create_group(org=org, name="Okta", actor=None, via=WEB, provisioned=True)
+    document = {
+        "members": [
+            {"email": "restricted@example.com", "allowed_model_ids": [OWN], "groups": ["Okta"]}
+        ]
+    }
+    response = ApiClient(owner).post("/org/acme/model-access/import?dry_run=false", document)
+    assert response.status_code == 422 and "identity provider" in response.content.decode()
+    assert not synced.members.exists()
