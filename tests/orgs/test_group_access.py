@@ -391,3 +391,42 @@ def test_members_of_a_group_the_identity_provider_keeps_are_not_imported(owner, 
     response = ApiClient(owner).post("/org/acme/model-access/import?dry_run=false", document)
     assert response.status_code == 422 and "identity provider" in response.content.decode()
     assert not synced.members.exists()
+
+
+# The API: members' groups and effective access; the org's groups.
+
+
+def test_member_objects_carry_groups_and_effective_access(owner, restricted, research):
+    join(research, restricted)
+    body = ApiClient(owner).get("/org/acme/members").json()
+    rows = {m["user_email"]: m for m in body["members"]}
+    assert rows["restricted@example.com"]["groups"] == ["Research"]
+    assert rows["restricted@example.com"]["allowed_model_ids"] == [OWN]
+    assert rows["restricted@example.com"]["effective_model_ids"] == [OWN, GPT]
+    assert rows["owner@example.com"]["groups"] == []
+    assert rows["owner@example.com"]["effective_model_ids"] is None
+
+
+def test_member_objects_of_an_org_without_groups_cost_no_query_more(
+    owner, restricted, django_assert_num_queries
+):
+    client = ApiClient(owner)
+    client.get("/org/acme/members")
+    with django_assert_num_queries(3):
+        body = client.get("/org/acme/members").json()
+    row = next(m for m in body["members"] if m["user_email"] == "restricted@example.com")
+    assert row["groups"] == [] and row["effective_model_ids"] == [OWN]
+
+
+def test_the_groups_endpoint_lists_groups_for_owners_only(owner, restricted, research):
+    join(research, restricted)
+    body = ApiClient(owner).get("/org/acme/groups").json()
+    assert body == [
+        {
+            "name": "Research",
+            "allowed_model_ids": [GPT],
+            "provisioned": False,
+            "members": ["restricted@example.com"],
+        }
+    ]
+    assert ApiClient(restricted).get("/org/acme/groups").status_code == 403
