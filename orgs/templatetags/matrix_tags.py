@@ -35,7 +35,7 @@ def matrix_cells(row: Row) -> SafeString:
             checked = " checked" if cell.own else ""
             label = f"{model_id} for {email}"
             if cell.state == GROUP:
-                label += f" (f{escape(cell.text[1:])}; not on their own list)"
+                label += f" ({escape(cell.text.replace('From', 'from', 1))}; not on their own list)"
             # What a click would change shows at once, by CSS alone (no script needed): the
             # saved state gives way to the pending one while the box differs from it.
             inner = (
