@@ -317,7 +317,9 @@ class ModelAccessRow(Schema):
     id: str
     name: str
     allowed: bool
-    reason: Literal["unrestricted", "listed", "not_listed", "owner", "no_platform_access"]
+    reason: Literal[
+        "unrestricted", "listed", "group", "not_listed", "owner", "no_platform_access"
+    ] = Field(description="group: one of the caller's groups gives it (not their own list)")
     request: AccessRequestRef | None
 
 

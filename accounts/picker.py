@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Subquery
@@ -208,11 +208,31 @@ REASONS = {
     "owner": "You're an owner: owners always have every platform model.",
     "unrestricted": "Your org gives you every platform model.",
     "listed": "On your list: your org's owners gave you this model.",
+    "group": "From {groups}: your org's owners gave it to {them}.",
     "not_listed": "Not on your list.",
     "no_platform_access": "Your org gives you no platform models.",
     "not_deployed": "On your list, but no longer deployed.",
 }
 LISTED_MANY = "On your list: your org's owners gave you these models."
+# What would give access, said to a member in groups (members in none read REASONS as is).
+IN_GROUPS = {
+    "not_listed": "Not on your list, nor given by {groups}: an owner can add it to your "
+    "list or to a group you're in.",
+    "no_platform_access": "Neither your list nor {groups} gives you platform models: an owner "
+    "can add models to your list or to a group you're in.",
+}
+
+
+def groups_phrase(names: list[str]) -> str:
+    """ "group Research", "groups Research and Contractors", "groups A, B and C"."""
+    if len(names) == 1:
+        return f"group {names[0]}"
+    return f"groups {', '.join(names[:-1])} and {names[-1]}"
+
+
+def member_groups(membership: Membership) -> list[str]:
+    """Their groups' names (the access paths prefetch `groups`: no query)."""
+    return [group.name for group in membership.groups.all()]
 
 
 @dataclass
@@ -222,41 +242,64 @@ class PlatformAccess:
     allowed: bool
     reason: str
     model: PlatformModel | None = None  # None for listed ids that are no longer deployed
+    # The groups that give it (allowed), or the member's groups (locked): the why's names.
+    groups: list[str] = field(default_factory=list)
 
     @property
     def reason_text(self) -> str:
-        return REASONS[self.reason]
+        if self.groups and self.reason in IN_GROUPS:
+            return IN_GROUPS[self.reason].format(groups=groups_phrase(self.groups))
+        if self.reason == "group":
+            them = "that group" if len(self.groups) == 1 else "those groups"
+            return REASONS["group"].format(groups=groups_phrase(self.groups), them=them)
+        text = REASONS[self.reason]
+        if self.groups and self.reason == "listed":
+            return f"{text} Also from {groups_phrase(self.groups)}."
+        return text
+
+
+def group_sources(membership: Membership | None, model_id: str) -> list[str]:
+    """The groups that give a member `model_id` (none for owners and unrestricted members,
+    whose access is their own)."""
+    if membership is None:
+        return []
+    return [name for name in membership.sources_of(model_id) if name != "own"]
 
 
 def platform_access(
     membership: Membership | None, deployed: list[PlatformModel]
 ) -> list[PlatformAccess]:
     """Every deployed platform model, whether the member may use it and why: allowed first,
-    then locked, then listed ids no longer deployed."""
+    then locked, then listed ids no longer deployed. A model their groups give names them."""
     if membership is None:
         return []
     allowed = membership.effective_model_ids
     permitted = {m.model_id for m in permitted_platform_models(membership, deployed)}
+    own = membership.allowed_model_ids or []
+    mine = member_groups(membership) if membership.is_restricted_by_own else []
     if membership.is_owner:
         yes, no = "owner", "not_listed"
-    elif allowed is None:
+    elif membership.allowed_model_ids is None:
         yes, no = "unrestricted", "not_listed"
     else:
         yes, no = "listed", "not_listed" if allowed else "no_platform_access"
-    rows = [
-        PlatformAccess(
-            id=m.model_id,
-            name=m.display_name or display_name(m.model_id),
-            allowed=m.model_id in permitted,
-            reason=yes if m.model_id in permitted else no,
-            model=m,
+
+    def row(m: PlatformModel) -> PlatformAccess:
+        if m.model_id not in permitted:
+            return PlatformAccess(
+                m.model_id, m.display_name or display_name(m.model_id), False, no, m, mine
+            )
+        groups = group_sources(membership, m.model_id) if mine else []
+        reason = "group" if yes == "listed" and m.model_id not in own else yes
+        return PlatformAccess(
+            m.model_id, m.display_name or display_name(m.model_id), True, reason, m, groups
         )
-        for m in deployed
-    ]
+
+    rows = [row(m) for m in deployed]
     deployed_ids = {m.model_id for m in deployed}
     retired = [
         PlatformAccess(id=i, name=display_name(i), allowed=False, reason="not_deployed")
-        for i in allowed or []
+        for i in (own if allowed is not None else [])
         if i not in deployed_ids
     ]
     return [r for r in rows if r.allowed] + [r for r in rows if not r.allowed] + retired

@@ -9,6 +9,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Field, HeaderEx, P, Query, Router, Schema
@@ -19,7 +20,8 @@ from pydantic import model_validator
 
 from orgs import access_io, invitations, requests, services
 from orgs.access import get_membership, get_owner_membership, target_membership
-from orgs.models import Membership, ModelAccessEvent
+from orgs.matrix import has_groups
+from orgs.models import Group, Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, QUERY_MAX_LENGTH, member_page
 from settings_app.etags import if_match_tags
 from settings_app.middleware import error_body
@@ -35,8 +37,37 @@ class MemberOut(Schema):
     user_email: str = Field(alias="user.email")
     user_name: str = Field(alias="user.name")
     role: str
-    allowed_model_ids: list[str] | None
+    allowed_model_ids: list[str] | None = Field(description="Their own allowlist")
     joined_at: datetime
+    groups: list[str] = Field(description="The names of the groups they are in")
+    effective_model_ids: list[str] | None = Field(
+        description="What they may use: their own allowlist combined with their groups' "
+        "(null = every platform model)"
+    )
+
+    @staticmethod
+    def resolve_groups(member: Membership) -> list[str]:
+        return [group.name for group in member.groups.all()]
+
+
+def with_member_groups(org_id: int, members: list[Membership]) -> list[Membership]:
+    """Their groups in one query; in an org without groups, none (an empty prefetch)."""
+    groups = Group.objects.all() if has_groups(org_id) else Group.objects.none()
+    prefetch_related_objects(members, Prefetch("groups", queryset=groups))
+    return members
+
+
+class GroupOut(Schema):
+    name: str
+    allowed_model_ids: list[str] | None = Field(
+        description="null = every platform model, [] = none, a list = those"
+    )
+    provisioned: bool = Field(description="Kept in sync by the identity provider (SCIM)")
+    members: list[str] = Field(description="Members' emails")
+
+    @staticmethod
+    def resolve_members(group: Group) -> list[str]:
+        return [member.user.email for member in group.members.all()]
 
 
 class MemberPage(Schema):
@@ -86,7 +117,7 @@ def list_members(request: AuthedRequest, slug: str, params: Query[MembersQuery])
     me = get_membership(request, slug)
     members = member_page(me, params.query.strip(), params.page)
     return {
-        "members": list(members),
+        "members": with_member_groups(me.org_id, list(members)),
         "total": members.paginator.count,
         "page": members.number,
         "page_size": PER_PAGE,
@@ -173,7 +204,15 @@ def put_member(request: AuthedRequest, slug: str, user_id: UUID, body: MemberUpd
                 via=VIA,
             )
     member.refresh_from_db()
-    return member
+    return with_member_groups(me.org_id, [member])[0]
+
+
+@router.get("/org/{slug}/groups", response=list[GroupOut])
+def list_groups(request: AuthedRequest, slug: str):
+    """The org's groups with their allowlists and members (owners only)."""
+    me = get_owner_membership(request, slug)
+    members = Membership.objects.select_related("user").order_by("user__email")
+    return Group.objects.filter(org=me.org).prefetch_related(Prefetch("members", members))
 
 
 # Model access as a file: see orgs/access_io.py for the formats.

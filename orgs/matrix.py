@@ -16,10 +16,13 @@ from uuid import UUID
 
 from django.utils.translation import ngettext
 
+from catalog import caching
 from catalog.models import PlatformModel
-from orgs.models import Membership
+from orgs.access import with_groups
+from orgs.models import Group, Membership
+from orgs.signals import org
 
-ALL, LISTED, DENIED = "all", "listed", "no"
+ALL, LISTED, GROUP, DENIED = "all", "listed", "group", "no"
 CELL_TEXT = {ALL: "All", LISTED: "Listed", DENIED: "No"}
 PREVIEW_MEMBERS = 50
 
@@ -33,13 +36,21 @@ class Cell:
     model_id: str
     state: str
     name: str = ""
+    groups: tuple[str, ...] = ()  # GROUP: the groups that give it
 
     @property
     def allowed(self) -> bool:
         return self.state != DENIED
 
     @property
+    def own(self) -> bool:
+        """Their own allowlist gives it: what the cell's checkbox shows and changes."""
+        return self.state in (ALL, LISTED)
+
+    @property
     def text(self) -> str:
+        if self.state == GROUP:
+            return f"From group{'s' if len(self.groups) > 1 else ''} {', '.join(self.groups)}"
         return CELL_TEXT[self.state]
 
 
@@ -50,19 +61,39 @@ class Row:
     cells: list[Cell]
 
 
+def has_groups(org_id: int) -> bool:
+    """Whether the org has groups (kept while its version is current: group writes bump it),
+    so the pages of an org without any read no member's groups."""
+    return caching.cached(
+        f"has-groups:{org_id}", [org(org_id)], lambda: Group.objects.filter(org_id=org_id).exists()
+    )
+
+
 def rows(me: Membership, members: list[Membership], deployed: list[PlatformModel]) -> list[Row]:
-    """One row per member; owners' rows and the caller's own can't be changed here."""
+    """One row per member; owners' rows and the caller's own can't be changed here. A cell
+    their own list doesn't give but a group does names the group (their groups are read in
+    one query, none in an org without groups)."""
+    grouped = has_groups(me.org_id)
+    if grouped:
+        with_groups(members)
     names = {m.model_id: m.display_name or m.model_id for m in deployed}
     out = []
     for member in members:
-        allowed = member.allowed_model_ids
-        listed = set(allowed or [])
-        cells = [
-            Cell(i, ALL if allowed is None else LISTED if i in listed else DENIED, name)
-            for i, name in names.items()
-        ]
+        groups = list(member.groups.all()) if grouped and member.is_restricted_by_own else []
+        cells = [_cell(member.allowed_model_ids, groups, i, name) for i, name in names.items()]
         out.append(Row(member, member.is_owner or member.user_id == me.user_id, cells))
     return out
+
+
+def _cell(allowed: list[str] | None, groups: list[Group], model_id: str, name: str) -> Cell:
+    if allowed is None:
+        return Cell(model_id, ALL, name)
+    if model_id in allowed:
+        return Cell(model_id, LISTED, name)
+    giving = tuple(
+        g.name for g in groups if g.allowed_model_ids is None or model_id in g.allowed_model_ids
+    )
+    return Cell(model_id, GROUP if giving else DENIED, name, giving)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,15 @@ from collections.abc import Iterable
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 from catalog import caching
 from catalog.models import PlatformModel
-from orgs.models import AccessRequest, Membership, Organization, Role
+from orgs.groups import add_group_members
+from orgs.models import AccessRequest, Group, Membership, Organization, Role
 from orgs.services import set_model_access
 from orgs.signals import org
 
@@ -49,6 +50,9 @@ def request_access(
         raise RequestRefused(f"{model_id[:200]} is not a deployed platform model.", 404)
     if model_id in (membership.allowed_model_ids or []):
         raise RequestRefused(f"You can already use {model_id}.", 409)
+    if groups := [name for name in membership.sources_of(model_id) if name != "own"]:
+        given = f"group {groups[0]}" if len(groups) == 1 else f"groups {', '.join(groups)}"
+        raise RequestRefused(f"You can already use {model_id}: your {given} gives it.", 409)
     pending = {
         "org_id": membership.org_id,
         "member_id": membership.user_id,
@@ -83,9 +87,12 @@ def decide(
     actor: User,
     via: str,
     note: str = "",
+    group_id: int | None = None,
 ) -> AccessRequest:
-    """Approve or deny one pending request. The request row stays locked until the decision
-    is stored, so of two owners deciding at once the second is refused (409)."""
+    """Approve or deny one pending request: approving adds the model to the member's own list,
+    or, given `group_id`, adds them to that group of the org, which must give the model. The
+    request row stays locked until the decision is stored, so of two owners deciding at once
+    the second is refused (409)."""
     with transaction.atomic():
         locked = (
             AccessRequest.objects.select_for_update()
@@ -101,7 +108,7 @@ def decide(
             )
         locked.status, locked.note = Status.DENIED, note.strip()[:500]
         if approve:
-            locked.status = _grant(locked, actor=actor, via=via)
+            locked.status = _grant(locked, actor=actor, via=via, group_id=group_id)
             if locked.status == Status.CLOSED:
                 locked.note = "Nothing to change: they already have every platform model."
         locked.decided_by, locked.decided_at = actor, timezone.now()
@@ -116,7 +123,17 @@ def decide(
     return locked
 
 
-def _grant(locked: AccessRequest, *, actor: User, via: str) -> str:
+def _group(locked: AccessRequest, group_id: int) -> Group:
+    """The org's group that gives the requested model (refused otherwise)."""
+    group = Group.objects.filter(org_id=locked.org_id, pk=group_id).first()
+    if group is None:
+        raise RequestRefused("That group is no longer in this org.", 409)
+    if group.allowed_model_ids is not None and locked.model_id not in group.allowed_model_ids:
+        raise RequestRefused(f"Group {group.name} doesn't give {locked.model_id}.", 409)
+    return group
+
+
+def _grant(locked: AccessRequest, *, actor: User, via: str, group_id: int | None) -> str:
     member = (
         Membership.objects.select_related("user", "org")
         .filter(org_id=locked.org_id, user_id=locked.member_id)
@@ -127,7 +144,11 @@ def _grant(locked: AccessRequest, *, actor: User, via: str) -> str:
     allowed = member.allowed_model_ids
     if allowed is None:  # became unrestricted or owner since asking
         return Status.CLOSED
-    if locked.model_id not in allowed:
+    if group_id is not None:
+        group = _group(locked, group_id)
+        add_group_members(group=group, memberships=[member], actor=actor, via=via)
+        locked.note = locked.note or f"Added to group {group.name}."
+    elif locked.model_id not in allowed:
         set_model_access(
             membership=member,
             allowed_model_ids=[*allowed, locked.model_id],
@@ -159,6 +180,8 @@ def visible_requests(membership: Membership, status: str | None = None) -> Query
     )
     if not membership.is_owner:
         requests = requests.filter(member_id=membership.user_id)
+    else:
+        requests = requests.annotate(has_groups=Exists(Group.objects.filter(org=OuterRef("org"))))
     return requests.filter(status=status) if status else requests
 
 
@@ -173,6 +196,19 @@ def latest_by_model(membership: Membership | None) -> dict[str, AccessRequest]:
         return {request.model_id: request for request in rows.order_by("created_at", "id")}
 
     return caching.cached(f"requests:{membership.pk}", [org(membership.org_id)], read)
+
+
+def giving_groups(org_id: int, rows: list[AccessRequest]) -> list[list[Group]]:
+    """For each request, the org's groups that give its model (an owner may approve by adding
+    the member to one): one query, none for an org without groups (`has_groups`, annotated
+    by `visible_requests`)."""
+    if not any(getattr(r, "has_groups", False) for r in rows):
+        return [[] for _ in rows]
+    groups = list(Group.objects.filter(org_id=org_id))
+    return [
+        [g for g in groups if g.allowed_model_ids is None or r.model_id in g.allowed_model_ids]
+        for r in rows
+    ]
 
 
 def pending_count(org_id: int) -> int:

@@ -26,6 +26,9 @@ from accounts.picker import (
     LISTED_MANY,
     REASONS,
     PickerSet,
+    group_sources,
+    groups_phrase,
+    member_groups,
     picker_set,
     platform_access,
     suggest_replacements,
@@ -178,13 +181,18 @@ def locked_rows(membership: Membership | None) -> list[dict[str, Any]]:
 
 
 def why_allowed(membership: Membership | None, shown: int) -> str:
-    """Why the `shown` platform models are there: the same for every one of them."""
+    """Why the `shown` platform models are there; each row a group gives names it too."""
     if membership is None:
         return ""
     if membership.is_owner:
         return REASONS["owner"]
     if membership.allowed_model_ids is None:
         return REASONS["unrestricted"]
+    if membership.effective_model_ids is None:
+        every = [g.name for g in membership.groups.all() if g.allowed_model_ids is None]
+        return f"Your {groups_phrase(every)} gives you every platform model."
+    if member_groups(membership):
+        return "On your list or from your groups: your org's owners gave you these models."
     return REASONS["listed"] if shown == 1 else LISTED_MANY
 
 
@@ -199,21 +207,26 @@ def platform_html(
     that and the platform list as this process last read it."""
     status = picker.status
     snapshot = platform_snapshot()
+    # Beside each model a group gives a member whose own list restricts them: which group.
+    named = membership is not None and membership.is_restricted_by_own
+    groups = [group_sources(membership, m.model_id) if named else [] for m in picker.permitted]
     inputs = {
         "snapshot": [snapshot.version, snapshot.read_at],
         "org": [membership.org.slug, membership.org.name] if membership else None,
         "why": why_allowed(membership, len(picker.permitted)),
-        "platform": [m.model_id for m in picker.permitted],
+        "platform": [[m.model_id, g] for m, g in zip(picker.permitted, groups, strict=True)],
         "restricted": picker.restricted,
         "stale": [status.stale, status.last_success] if status else None,
         "locked": [
-            [item["row"].id, item["row"].reason]
+            [item["row"].id, item["row"].reason, item["row"].groups]
             + ([a.status, a.note, a.created_at] if (a := item["asked"]) else [])
             for item in locked
         ],
     }
     objects = {
         "picker": picker,
+        # The entries are built only if the section is rendered.
+        "platform_rows": SimpleLazyObject(lambda: list(zip(picker.platform, groups, strict=True))),
         "locked": locked,
         "why_allowed": inputs["why"],
         "active_membership": membership,

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from orgs.matrix import Row
+from orgs.matrix import GROUP, Row
 
 register = template.Library()
 ICON = {True: "✓", False: "✗"}
@@ -27,16 +27,22 @@ def matrix_cells(row: Row) -> SafeString:
         model_id = escape(cell.model_id)
         name = f'<span class="cell-model">{escape(cell.name)}</span>'
         if row.readonly:
-            inner = f'{name}<span aria-hidden="true">{ICON[cell.allowed]}</span> {cell.text}'
+            inner = (
+                f'{name}<span aria-hidden="true">{ICON[cell.allowed]}</span> {escape(cell.text)}'
+            )
         else:
-            checked = " checked" if cell.allowed else ""
+            # The box is their own list: a cell a group gives is unticked, and says so.
+            checked = " checked" if cell.own else ""
+            label = f"{model_id} for {email}"
+            if cell.state == GROUP:
+                label += f" ({escape(cell.text.replace('From', 'from', 1))}; not on their own list)"
             # What a click would change shows at once, by CSS alone (no script needed): the
             # saved state gives way to the pending one while the box differs from it.
             inner = (
                 f'<label><input type="checkbox" name="cell" value="{user_id} {model_id}" '
-                f'form="matrix-cells" aria-label="{model_id} for {email}"{checked}> '
-                f'{name}<span class="cell-now">{cell.text}</span>'
-                f'<span class="cell-pending">{PENDING[cell.allowed]}</span></label>'
+                f'form="matrix-cells" aria-label="{label}"{checked}> '
+                f'{name}<span class="cell-now">{escape(cell.text)}</span>'
+                f'<span class="cell-pending">{PENDING[cell.own]}</span></label>'
             )
-        cells.append(f'<td class="cell cell-{cell.state}{SIDE[cell.allowed]}">{inner}</td>')
+        cells.append(f'<td class="cell cell-{cell.state}{SIDE[cell.own]}">{inner}</td>')
     return mark_safe("".join(cells))  # noqa: S308 - every value above is escaped

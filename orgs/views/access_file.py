@@ -80,5 +80,8 @@ def import_apply(request: AuthedRequest, slug: str) -> HttpResponse:
     except (access_io.FileError, access_io.ImportConflict) as exc:
         messages.error(request, str(exc))
         return redirect(matrix_url(me))
-    messages.success(request, f"Imported: model access changed for {members_text(changed)}.")
+    groups = f" and {len(plan.group_diff)} group changes" if plan.group_diff else ""
+    messages.success(
+        request, f"Imported: model access changed for {members_text(changed)}{groups}."
+    )
     return redirect(matrix_url(me))

@@ -34,6 +34,20 @@ from settings_app.types import AuthedRequest
 WEB = ModelAccessEvent.Via.WEB
 
 
+def groups_give(member: Membership) -> list[tuple[str, str]]:
+    """(group name, what it gives) for each of the member's groups, shown beside their own
+    list, which is all the editor changes."""
+    names = {m.model_id: m.display_name or m.model_id for m in deployed_models()}
+
+    def gives(allowed: list[str] | None) -> str:
+        if allowed is None:
+            return "every platform model"
+        shown = [names[i] for i in allowed if i in names]
+        return ", ".join(shown) if shown else "no platform models"
+
+    return [(group.name, gives(group.allowed_model_ids)) for group in member.groups.all()]
+
+
 def _editor(
     request: AuthedRequest,
     me: Membership,
@@ -52,6 +66,7 @@ def _editor(
         selected=member.allowed_model_ids if form is None else form.ticked,
         error=error,
     )
+    row["groups_give"] = groups_give(member)
     if request.htmx:
         return fragment_response(request, ROW, row)
     editor = with_csrf(request, render_fragment(EDITOR, row))

@@ -36,7 +36,8 @@ def page(request: AuthedRequest, slug: str) -> HttpResponse:
     pending = list(requests.visible_requests(me, AccessRequest.Status.PENDING)[:MAX_SELECTED])
     decided = list(requests.visible_requests(me).exclude(status=AccessRequest.Status.PENDING)[:50])
     _name(pending + decided)
-    context = {"nav": "requests", "me": me, "pending": pending, "decided": decided}
+    rows = list(zip(pending, requests.giving_groups(me.org_id, pending), strict=True))
+    context = {"nav": "requests", "me": me, "pending": rows, "decided": decided}
     return render(request, TEMPLATE, context)
 
 
@@ -99,7 +100,8 @@ def _decided_text(decided: AccessRequest) -> str:
     if decided.status == AccessRequest.Status.CLOSED:
         return f"Closed {who}'s request: {decided.note}"
     name = _model_name(decided.model_id)
-    return f"{decided.get_status_display()} {who}'s request for {name}."
+    how = f" {decided.note}" if decided.note.startswith("Added to group ") else ""
+    return f"{decided.get_status_display()} {who}'s request for {name}.{how}"
 
 
 @require_POST
@@ -108,7 +110,10 @@ def decide(request: AuthedRequest, slug: str, request_id: str, action: str) -> H
     pk = int(request_id)  # the URL allows digits only
     error = success = ""
     decided = None
+    group = request.POST.get("group", "")[:20]  # approve by adding them to this group
     try:
+        if group and not group.isdecimal():
+            raise requests.RequestRefused("Choose one of the groups listed.", 409)
         decided = requests.decide(
             org=me.org,
             request_id=pk,
@@ -116,6 +121,7 @@ def decide(request: AuthedRequest, slug: str, request_id: str, action: str) -> H
             actor=request.user,
             via=WEB,
             note=request.POST.get("note", "")[:500],
+            group_id=int(group) if group and action == "approve" else None,
         )
         success = _decided_text(decided)
     except requests.RequestRefused as exc:

@@ -21,4 +21,4 @@ class Command(BaseCommand):
         org = Organization.objects.filter(slug=slug).first()
         if org is None:
             raise CommandError(f"No organization with the slug {slug!r}.")
-        self.stdout.write(access_io.serialise(access_io.export_rows(org), format), ending="")
+        self.stdout.write(access_io.export_file(org, format), ending="")
