@@ -60,6 +60,7 @@ def test_confirm_before_delete_markup_lives_in_one_include():
         "accounts/chat_models.html",
         "accounts/secrets.html",
         "orgs/members.html",
+        "orgs/org_settings.html",
         "orgs/requests.html",
         "orgs/undeployed.html",
     ]
