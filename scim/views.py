@@ -288,7 +288,9 @@ def group(request: HttpRequest, org: Organization, group_id: str) -> HttpRespons
     if request.method == "PUT":
         services.update_group(group=found, data=body_of(request))
     elif request.method == "PATCH":
-        current = list(found.members.values_list("user_id", flat=True))
+        current = _member_ids(found)
+        if current is None:
+            current = list(found.members.values_list("user_id", flat=True))
         state = patch.apply(group_state(found, current), body_of(request), GROUP_KINDS)
         services.update_group(group=found, data=state)
     if request.method != "GET":
