@@ -36,7 +36,11 @@ def parse(text: str, known: dict[str, str]) -> list[tuple[str, Any]]:
         attr = match["attr"].lower().rsplit(":", 1)[-1]
         if attr not in known:
             raise invalid_filter(f"Can't filter on {match['attr'][:100]}.")
-        clauses.append((known[attr], json.loads(match["value"])))
+        try:
+            value = json.loads(match["value"])
+        except ValueError:
+            raise invalid_filter(f"Can't read the value {match['value'][:100]}.") from None
+        clauses.append((known[attr], value))
         at = match.end()
         if match["more"] and at == len(text):
             raise invalid_filter("The filter ends with `and`.")

@@ -68,7 +68,10 @@ def parse_path(text: Any, kinds: Kinds) -> Path | None:
         return None
     found = None
     if match["fattr"]:
-        found = (match["fattr"].lower(), json.loads(match["fvalue"]))
+        try:
+            found = (match["fattr"].lower(), json.loads(match["fvalue"]))
+        except ValueError:
+            raise invalid_path(f"Can't read the value in the path {text[:100]!r}.") from None
         if attr not in kinds.multi:
             raise invalid_path(f"{attr} has a single value: a filter can't select in it.")
     sub = match["sub"]

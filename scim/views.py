@@ -232,8 +232,9 @@ def _member_ids(group: Group) -> list[Any] | None:
 
 
 def _group(request: HttpRequest, org: Organization, group_id: str) -> Group:
-    found = _groups_of(request, org).filter(pk=group_id).first() if group_id.isdigit() else None
-    if found is None or len(group_id) > 18:
+    number = group_id.isascii() and group_id.isdigit() and len(group_id) < 19
+    found = _groups_of(request, org).filter(pk=group_id).first() if number else None
+    if found is None:
         raise ScimError(404, f"No Group {group_id[:100]} in this organization.")
     return found
 
@@ -256,7 +257,8 @@ def _filter_groups(found: QuerySet[Group], text: str) -> QuerySet[Group]:
         elif field == "externalId":
             found = found.filter(external_id=value)
         elif field == "id":
-            found = found.filter(pk=value) if value.isdigit() and len(value) < 18 else found.none()
+            number = value.isascii() and value.isdigit() and len(value) < 19
+            found = found.filter(pk=value) if number else found.none()
         else:
             wanted = _uuid(value)
             found = found.filter(members__user_id=wanted) if wanted else found.none()

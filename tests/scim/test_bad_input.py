@@ -72,6 +72,7 @@ REFUSED = [
     ("PATCH", "user", op(op="replace", value="not an object"), 400, "invalidValue"),
     ("PATCH", "group", op(op="add", path="members", value=[{"value": "x"}]), 400, "invalidValue"),
     ("PATCH", "group", op(op="add", path="members[value eq 1]", value={}), 400, "invalidPath"),
+    ("PATCH", "group", op(op="remove", path='members[value eq "\\x"]'), 400, "invalidPath"),
     ("PATCH", "group", op(op="replace", path="displayName", value=None), 400, "invalidValue"),
 ]
 
@@ -87,6 +88,8 @@ def test_refused_and_nothing_changed(scim, world, method, where, body, status, s
 def test_a_long_filter_is_refused(scim, world):
     long = 'userName eq "' + "a" * 10_000 + '"'
     assert_scim_error(scim.get("/Users", filter=long), 400, "invalidFilter")
+    assert_scim_error(scim.get("/Users", filter='userName eq "\\x"'), 400, "invalidFilter")
+    assert scim.get("/Groups", filter='id eq "²"').json()["totalResults"] == 0
     for bad in ('userName co "a"', 'userName eq "a" and', "userName eq", 'nope eq "a"', ""):
         assert_scim_error(scim.get("/Users", filter=bad), 400, "invalidFilter")
     assert_scim_error(scim.get("/Groups", filter='name eq "R"'), 400, "invalidFilter")
@@ -127,6 +130,7 @@ def test_unknown_paths_and_methods_answer_scim_errors(scim, world):
     assert_scim_error(scim.get("/Nope"), 404)
     assert_scim_error(scim.get("/Users/not-a-uuid"), 404)
     assert_scim_error(scim.get("/Groups/12345678901234567890"), 404)
+    assert_scim_error(scim.get("/Groups/²"), 404)
     assert_scim_error(scim.get("/Schemas/urn:nope"), 404)
     assert_scim_error(scim.get("/ResourceTypes/Nope"), 404)
     response = assert_scim_error(scim.call("POST", "/ServiceProviderConfig", {}), 405)
