@@ -183,3 +183,20 @@ def test_any_patch_gets_a_scim_answer_never_a_500(scim, world, operations, where
     assert response["Content-Type"].startswith("application/scim+json")
     if response.status_code != 200:
         assert json.loads(response.content)["scimType"]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=JSON, where=st.sampled_from(["/Users", "/Groups", "user", "group"]))
+def test_any_body_gets_a_scim_answer_never_a_500(scim, world, body, where):
+    method = "POST" if where.startswith("/") else "PUT"
+    response = scim.call(method, world.get(where, where), json.dumps(body))
+    assert response.status_code in (200, 201, 400, 409), response.content
+    assert response["Content-Type"].startswith("application/scim+json")
+
+
+def test_scim_needs_no_csrf_token(org, token):
+    scim = Scim(org.slug, token)
+    scim.client = type(scim.client)(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert (
+        scim.post("/Users", {"schemas": [USER], "userName": "ada@example.com"}).status_code == 201
+    )
