@@ -42,6 +42,12 @@ org_patterns = [
     path("invitations/<int:invitation_id>/revoke/", invitations.revoke, name="revoke_invitation"),
     path("invitations/<int:invitation_id>/resend/", invitations.resend, name="resend_invitation"),
     path("settings/", org_settings.page, name="org_settings"),
+    path("settings/scim-tokens/", org_settings.create_scim_token, name="create_scim_token"),
+    path(
+        "settings/scim-tokens/<int:token_id>/revoke/",
+        org_settings.revoke_scim_token,
+        name="revoke_scim_token",
+    ),
     # The members × models matrix and model access as a file.
     path("access/", matrix.page, name="access_matrix"),
     path("access/preview/", matrix.preview_change, name="access_preview"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "catalog",
     "accounts",
     "orgs",
+    "scim",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "settings_app.headers.headers_middleware",
     "settings_app.middleware.api_error_envelope",
+    "scim.middleware.scim_error_bodies",
     "settings_app.middleware.method_not_allowed_page",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "settings_app.guards.refuse_unstorable_text",

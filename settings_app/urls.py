@@ -35,4 +35,5 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("invitations/", include("orgs.urls_invitations")),
     path("api/v1/", api.urls),
+    path("scim/v2/", include("scim.urls")),
 ]

@@ -61,6 +61,7 @@ def test_confirm_before_delete_markup_lives_in_one_include():
         "accounts/secrets.html",
         "orgs/groups.html",
         "orgs/members.html",
+        "orgs/org_settings.html",
         "orgs/requests.html",
         "orgs/undeployed.html",
     ]

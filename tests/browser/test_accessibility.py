@@ -146,6 +146,16 @@ def new_api_key(page, url):
     expect(page.locator("#new-key")).to_be_visible()
 
 
+def new_scim_token(page, url):
+    page.goto(f"{url}/orgs/acme/settings/")
+    page.get_by_label("Token name").fill("Okta")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create SCIM token").click()
+    expect(page.locator("#new-token")).to_be_visible()
+    page.get_by_text("Revoke", exact=True).click()
+    expect(page.get_by_role("button", name="Yes, revoke")).to_be_visible()
+
+
 def access_editor(page, url):
     page.goto(f"{url}/orgs/acme/members/")
     page.get_by_role("link", name=f"Model access for {RESTRICTED}").click()
@@ -330,6 +340,7 @@ STATES: list[tuple[str, str | None, Open]] = [
     ("access-matrix-pending", OWNER, access_matrix_pending),
     ("access-undeployed", OWNER, undeployed_models),
     ("org-settings", OWNER, goto("/orgs/acme/settings/")),
+    ("org-settings-scim-token-created", OWNER, new_scim_token),
     ("invitations", MEMBER, goto("/invitations/")),
     ("invitation", MEMBER, invitation),
     ("error-403", READER, goto("/orgs/acme/audit/")),
