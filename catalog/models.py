@@ -245,3 +245,10 @@ class SyncRun(models.Model):
     def __str__(self) -> str:
         state = "ok" if self.ok else "failed"
         return f"{self.get_kind_display()} sync {self.started_at:%Y-%m-%d %H:%M} ({state})"
+
+    @classmethod
+    def record_failure(cls, kind: str, source: str, error: str) -> SyncRun:
+        finished_at = timezone.now()
+        return cls.objects.create(
+            kind=kind, source=source[:500], ok=False, error=error, finished_at=finished_at
+        )
