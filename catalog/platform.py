@@ -254,11 +254,6 @@ def platform_snapshot() -> PlatformSnapshot:
     return snapshot
 
 
-def platform_status() -> PlatformStatus | None:
-    """Freshness of the stored list, or None when no proxy is configured."""
-    return platform_snapshot().status if settings.LITELLM_PROXY_URL else None
-
-
 def deployed_models() -> list[PlatformModel]:
     """Active platform models in platform order, as last stored (see `refresh_if_due`)."""
     return list(platform_snapshot().models)
