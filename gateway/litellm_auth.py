@@ -5,15 +5,8 @@ the models run, not only in the pickers.
 The caller sends their personal API key (the one the CLI/TUI uses) as `Authorization: Bearer`
 (or `x-api-key`). This module asks `GET {CHAT_MODELS_URL}/api/v1/gateway/access` with it and
 returns LiteLLM's `UserAPIKeyAuth(models=[...])`; the proxy then refuses any other model with
-403 and lists only those in `/v1/models`. Proxy config (both `*_checks` settings are needed:
-with either alone LiteLLM silently ignores `models`):
-
-    general_settings:
-      master_key: os.environ/LITELLM_MASTER_KEY
-      custom_auth: litellm_auth.user_api_key_auth   # this file beside it or on PYTHONPATH
-      custom_auth_run_common_checks: true
-    litellm_settings:
-      enable_post_custom_auth_checks: true
+403 and lists only those in `/v1/models`. The proxy config it needs is `SETTINGS` in config.py
+(this file beside it or on PYTHONPATH).
 
 Environment:
 - CHAT_MODELS_URL: the app's base URL (required; without it every request is refused, 503).
