@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.costmap import CostMapError
 from catalog.models import CatalogModel, SyncRun
-from catalog.sync import SNAPSHOT, sync_catalog
+from catalog.sync import SNAPSHOT, Counts, sync_catalog
 
 LABELS = dict(CatalogModel.Source.choices)
 
@@ -55,9 +55,5 @@ class Command(BaseCommand):
                 )
             )
         run = report.run
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Catalog synced: {run.created} created, {run.updated} updated, "
-                f"{run.retired} retired, {run.unchanged} unchanged."
-            )
-        )
+        totals = Counts(run.created, run.updated, run.retired, run.unchanged)
+        self.stdout.write(self.style.SUCCESS(f"Catalog synced: {totals}."))
