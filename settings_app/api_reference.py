@@ -56,11 +56,10 @@ def sections(schema: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             by_tag.setdefault((operation.get("tags") or ["api"])[0], []).append(
                 {
+                    **operation,  # summary, description
                     "id": operation.get("operationId", f"{method}-{path}"),
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
                     "parameters": [
                         {**parameter, "type": type_of(parameter.get("schema", {}))}
                         for parameter in operation.get("parameters", [])
@@ -78,15 +77,10 @@ def models(schema: dict[str, Any]) -> list[dict[str, Any]]:
     for name, model in schema.get("components", {}).get("schemas", {}).items():
         required = set(model.get("required", []))
         fields = [
-            {
-                "name": field,
-                "type": type_of(spec),
-                "required": field in required,
-                "description": spec.get("description", ""),
-            }
+            {**spec, "name": field, "type": type_of(spec), "required": field in required}
             for field, spec in model.get("properties", {}).items()
         ]
-        result.append({"name": name, "description": model.get("description", ""), "fields": fields})
+        result.append({**model, "name": name, "fields": fields})
     return result
 
 
