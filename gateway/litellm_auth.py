@@ -8,21 +8,11 @@ returns LiteLLM's `UserAPIKeyAuth(models=[...])`; the proxy then refuses any oth
 403 and lists only those in `/v1/models`. The proxy config it needs is `SETTINGS` in config.py
 (this file beside it or on PYTHONPATH).
 
-Environment:
-- CHAT_MODELS_URL: the app's base URL (required; without it every request is refused, 503).
-- LITELLM_MASTER_KEY: the proxy's master key: passed through as proxy admin (the app's own
-  `/model/info` refresh uses it).
-- CHAT_MODELS_CACHE_SECONDS (default 5, at most 5): how long this worker keeps an answer; the
-  app's `ttl` can only shorten it.
-- CHAT_MODELS_TIMEOUT (default 1.0, at most 1.0): the hard bound on one question to the app.
-- CHAT_MODELS_GRACE_SECONDS (default 0, at most 30): while the app can't be asked, a key whose
-  answer is younger than cache + grace seconds is still served with that answer. 0 = none.
-- The caller may send `X-Org: <slug>` to choose among their orgs; without it the app uses
-  their first org by name.
-
-Fails closed: when the app can't be asked (down, slow, an unexpected answer) the proxy answers
-503, never "allow all". Keys are never logged: the cache and LiteLLM see only a digest.
-No Django import: this file runs inside the LiteLLM proxy.
+The environment it reads (`Config.from_env`: CHAT_MODELS_URL, required, and the bounds on
+caching, timeout and grace) and the `X-Org` header are described in the README's "The model
+gateway" section. Fails closed: when the app can't be asked (down, slow, an unexpected answer)
+the proxy answers 503, never "allow all". Keys are never logged: the cache and LiteLLM see only
+a digest. No Django import: this file runs inside the LiteLLM proxy.
 """
 
 from __future__ import annotations
