@@ -36,13 +36,7 @@ def _responses(operation: dict[str, Any]) -> list[dict[str, str]]:
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {})
         schema = next((media.get("schema", {}) for media in content.values()), None)
-        rows.append(
-            {
-                "status": str(status),
-                "description": response.get("description", ""),
-                "type": type_of(schema) if schema else "",
-            }
-        )
+        rows.append({**response, "status": str(status), "type": type_of(schema) if schema else ""})
     return sorted(rows, key=lambda row: row["status"])
 
 
