@@ -105,22 +105,16 @@ class AppUnavailable(Exception):
     """The app couldn't be asked: down, slow, or an answer that makes no sense."""
 
 
-@dataclass(frozen=True)
-class Refusal:
-    status: int
-    message: str
-
-
 @dataclass
 class _Entry:
     fresh_until: float
-    answer: Verdict | Refusal
+    answer: Verdict | Refused
 
 
-def _answer(answer: Verdict | Refusal) -> Verdict:
-    """A kept answer: the verdict, or a new Refused (re-raising one instance would grow its
-    traceback with every request)."""
-    if isinstance(answer, Refusal):
+def _answer(answer: Verdict | Refused) -> Verdict:
+    """A kept answer: the verdict, or a copy of the kept refusal, which is never raised itself
+    (re-raising one instance would grow its traceback with every request)."""
+    if isinstance(answer, Refused):
         raise Refused(answer.status, answer.message)
     return answer
 
@@ -208,7 +202,7 @@ class Gate:
             )
         return self._client
 
-    async def _ask(self, api_key: str, org: str | None) -> tuple[Verdict | Refusal, float]:
+    async def _ask(self, api_key: str, org: str | None) -> tuple[Verdict | Refused, float]:
         """The app's answer for this key and org, with how long it may be kept."""
         if not self.config.app_url:
             raise AppUnavailable("CHAT_MODELS_URL is not set")
@@ -225,10 +219,10 @@ class Gate:
             raise AppUnavailable(exc.__class__.__name__) from None
         if response.status_code in {401, 429}:
             # 429: the app throttles bad keys from this address; good keys always pass.
-            refusal = Refusal(401, "Unknown or revoked API key, or a deactivated account.")
+            refusal = Refused(401, "Unknown or revoked API key, or a deactivated account.")
             return refusal, self.config.cache_seconds
         if response.status_code == 404 and org:
-            return Refusal(403, f"You are not a member of the organization {org!r}."), 0.0
+            return Refused(403, f"You are not a member of the organization {org!r}."), 0.0
         if response.status_code != 200:
             raise AppUnavailable(f"HTTP {response.status_code}")
         return _verdict(api_key, response)
