@@ -2,13 +2,9 @@
 where the catalog has it, with the other hosts that serve the same model beside it (each
 still addable: the id is what a picker stores). The JSON API keeps one row per id.
 
-Rows are the same model when their keys match (`model_key`: the id without provider,
-gateway vendor, region or version suffixes, normalised, then as hosts spell it alike), so
-`anthropic/claude-sonnet-4-6`, `bedrock/eu.anthropic.claude-sonnet-4-6` and
-`openrouter/anthropic/claude-sonnet-4.6` are one, and so are `heroku/claude-4-sonnet` and
-`bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0`.
-A model ranks where its best-ranked row does; the row shown is the maker's (current before
-retired), else the best-ranked host's. A retired row shown carries its successor.
+Rows are the same model when their keys match (catalog.names.model_key: the id as every host
+spells it alike). A model ranks where its best-ranked row does; the row shown is the maker's
+(current before retired), else the best-ranked host's. A retired row shown carries its successor.
 """
 
 from __future__ import annotations
@@ -42,15 +38,14 @@ def _retired(model: CatalogModel) -> bool:
 
 def grouped_page(params: SearchParams) -> SearchResult:
     """One page of models (`params.offset` and `limit` count models, not rows), each with
-    `other_hosts` and `successor` set. Reads the first hundred ranked rows, and the rest up
-    to COUNT_CAP if the page isn't full, then the page's hosts and successors: 2 to 5
-    queries, and the count when the page is full."""
+    `other_hosts` and `successor` set. Reads the first hundred ranked rows (a page's models
+    for most searches), and the rest up to COUNT_CAP if the page isn't full (a model on many
+    hosts), then the page's hosts and successors: 2 to 5 queries, and the count when the page
+    is full."""
     limit = max(1, min(params.limit, MAX_LIMIT))
     wanted = params.offset + limit + 1  # one more tells whether there is a next page
     groups: dict[str, list[CatalogModel]] = {}
     read_all = False
-    # The first hundred ranked rows hold a page's models for most searches; the rest up to
-    # COUNT_CAP come in one more query when they don't (a model on many hosts).
     for start, size in ((0, MAX_LIMIT), (MAX_LIMIT, COUNT_CAP - MAX_LIMIT)):
         batch = search_catalog(replace(params, offset=start, limit=size), most=size)
         for model in batch:

@@ -75,8 +75,13 @@ class ModelSpecs(models.Model):
     modalities_input = models.JSONField(default=list, blank=True)
     modalities_output = models.JSONField(default=list, blank=True)
 
+    model_id: str  # each concrete model's own field
+
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.model_id
 
     @property
     def capabilities(self) -> list[str]:
@@ -135,9 +140,6 @@ class CatalogModel(ModelSpecs):
             models.Index(Lower("model_id"), name="catalog_model_id_lower_idx"),
         ]
 
-    def __str__(self) -> str:
-        return self.model_id
-
     @property
     def provider_label(self) -> str:
         return get_provider(self.provider).label
@@ -177,9 +179,6 @@ class PlatformModel(ModelSpecs):
                 condition=models.Q(model_id__startswith="dn/"), name="platform_model_id_dn"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.model_id
 
     def is_new(self, now: datetime | None = None) -> bool:
         """Deployed in the last NEW_FOR: editors mark it so owners notice it is on no list."""
@@ -245,3 +244,10 @@ class SyncRun(models.Model):
     def __str__(self) -> str:
         state = "ok" if self.ok else "failed"
         return f"{self.get_kind_display()} sync {self.started_at:%Y-%m-%d %H:%M} ({state})"
+
+    @classmethod
+    def record_failure(cls, kind: str, source: str, error: str) -> SyncRun:
+        finished_at = timezone.now()
+        return cls.objects.create(
+            kind=kind, source=source[:500], ok=False, error=error, finished_at=finished_at
+        )

@@ -174,10 +174,7 @@ def display_name(model_id: str) -> str:
 def version_key(name: str) -> float:
     """First version number in a display name; used to rank newer models first."""
     for match in _VERSION_NUMBER.finditer(re.sub(r"\(.*?\)", "", name)):
-        try:
-            value = float(match.group(1))
-        except ValueError:  # pragma: no cover - the regex only matches numbers
-            continue
+        value = float(match.group(1))
         if value < 100:
             return value
     return 0.0

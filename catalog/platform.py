@@ -176,12 +176,8 @@ def sync_platform_models(timeout: float | None = None) -> SyncRun:
         run = store_deployed(fetch_deployed(timeout))
     except ProxyError as exc:
         log.warning("Platform model refresh failed: %s", exc)
-        run = SyncRun.objects.create(
-            kind=SyncRun.Kind.PLATFORM,
-            source=settings.LITELLM_PROXY_URL[:500],
-            ok=False,
-            error=str(exc)[:2000],
-            finished_at=timezone.now(),
+        run = SyncRun.record_failure(
+            SyncRun.Kind.PLATFORM, settings.LITELLM_PROXY_URL, str(exc)[:2000]
         )
     caching.bump(caching.PLATFORM)  # the status changed, and maybe the list
     return run
@@ -256,11 +252,6 @@ def platform_snapshot() -> PlatformSnapshot:
         if version:
             globals()["_snapshot"] = snapshot
     return snapshot
-
-
-def platform_status() -> PlatformStatus | None:
-    """Freshness of the stored list, or None when no proxy is configured."""
-    return platform_snapshot().status if settings.LITELLM_PROXY_URL else None
 
 
 def deployed_models() -> list[PlatformModel]:

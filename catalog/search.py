@@ -99,7 +99,6 @@ def build_search_text(*, model_id: str, tail: str, name: str, provider_label: st
     return "".join(f" {section}" for section in sections if section) + " "
 
 
-# SearchParams attribute -> the lookup it filters by, when set.
 _LOOKUPS = {
     "open_weights": "open_weights",
     "featured": "featured",

@@ -85,18 +85,8 @@ def apply_records(
     source: str,
     sources: Collection[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> SyncRun:
-    """Insert, update and retire catalog rows so they match `records`. Idempotent."""
-    return _apply(records, source=source, sources=sources, progress=progress)[0]
-
-
-def _apply(
-    records: dict[str, dict[str, Any]],
-    *,
-    source: str,
-    sources: Collection[str] | None,
-    progress: Callable[[int, int], None] | None,
 ) -> tuple[SyncRun, dict[str, Counts]]:
+    """Insert, update and retire catalog rows so they match `records`. Idempotent."""
     # Only rows of the sources that loaded may retire: a source that failed keeps its rows.
     loaded = set(sources) if sources is not None else {r["source"] for r in records.values()}
     counts = {name: Counts() for name in sorted(loaded)}
@@ -153,16 +143,6 @@ def _apply(
     return run, counts
 
 
-def record_failure(source: str, error: str) -> SyncRun:
-    return SyncRun.objects.create(
-        kind=SyncRun.Kind.CATALOG,
-        source=source[:500],
-        ok=False,
-        error=error,
-        finished_at=timezone.now(),
-    )
-
-
 def _load_litellm(url: str, file: str) -> dict[str, dict[str, Any]]:
     return parse_cost_map(fetch_url(url) if url else read_file(file or SNAPSHOT))
 
@@ -204,5 +184,5 @@ def sync_catalog(
         for name, s in ((LITELLM, litellm_source), (OPENROUTER, openrouter_source))
         if name in loaded
     )
-    run, counts = _apply(records, source=source, sources=loaded, progress=progress)
+    run, counts = apply_records(records, source=source, sources=loaded, progress=progress)
     return SyncReport(run=run, per_source=counts, failures=failures, notes=notes)

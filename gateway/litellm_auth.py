@@ -5,31 +5,14 @@ the models run, not only in the pickers.
 The caller sends their personal API key (the one the CLI/TUI uses) as `Authorization: Bearer`
 (or `x-api-key`). This module asks `GET {CHAT_MODELS_URL}/api/v1/gateway/access` with it and
 returns LiteLLM's `UserAPIKeyAuth(models=[...])`; the proxy then refuses any other model with
-403 and lists only those in `/v1/models`. Proxy config (both `*_checks` settings are needed:
-with either alone LiteLLM silently ignores `models`):
+403 and lists only those in `/v1/models`. The proxy config it needs is `SETTINGS` in config.py
+(this file beside it or on PYTHONPATH).
 
-    general_settings:
-      master_key: os.environ/LITELLM_MASTER_KEY
-      custom_auth: litellm_auth.user_api_key_auth   # this file beside it or on PYTHONPATH
-      custom_auth_run_common_checks: true
-    litellm_settings:
-      enable_post_custom_auth_checks: true
-
-Environment:
-- CHAT_MODELS_URL: the app's base URL (required; without it every request is refused, 503).
-- LITELLM_MASTER_KEY: the proxy's master key: passed through as proxy admin (the app's own
-  `/model/info` refresh uses it).
-- CHAT_MODELS_CACHE_SECONDS (default 5, at most 5): how long this worker keeps an answer; the
-  app's `ttl` can only shorten it.
-- CHAT_MODELS_TIMEOUT (default 1.0, at most 1.0): the hard bound on one question to the app.
-- CHAT_MODELS_GRACE_SECONDS (default 0, at most 30): while the app can't be asked, a key whose
-  answer is younger than cache + grace seconds is still served with that answer. 0 = none.
-- The caller may send `X-Org: <slug>` to choose among their orgs; without it the app uses
-  their first org by name.
-
-Fails closed: when the app can't be asked (down, slow, an unexpected answer) the proxy answers
-503, never "allow all". Keys are never logged: the cache and LiteLLM see only a digest.
-No Django import: this file runs inside the LiteLLM proxy.
+The environment it reads (`Config.from_env`: CHAT_MODELS_URL, required, and the bounds on
+caching, timeout and grace) and the `X-Org` header are described in the README's "The model
+gateway" section. Fails closed: when the app can't be asked (down, slow, an unexpected answer)
+the proxy answers 503, never "allow all". Keys are never logged: the cache and LiteLLM see only
+a digest. No Django import: this file runs inside the LiteLLM proxy.
 """
 
 from __future__ import annotations
@@ -122,22 +105,16 @@ class AppUnavailable(Exception):
     """The app couldn't be asked: down, slow, or an answer that makes no sense."""
 
 
-@dataclass(frozen=True)
-class Refusal:
-    status: int
-    message: str
-
-
 @dataclass
 class _Entry:
     fresh_until: float
-    answer: Verdict | Refusal
+    answer: Verdict | Refused
 
 
-def _answer(answer: Verdict | Refusal) -> Verdict:
-    """A kept answer: the verdict, or a new Refused (re-raising one instance would grow its
-    traceback with every request)."""
-    if isinstance(answer, Refusal):
+def _answer(answer: Verdict | Refused) -> Verdict:
+    """A kept answer: the verdict, or a copy of the kept refusal, which is never raised itself
+    (re-raising one instance would grow its traceback with every request)."""
+    if isinstance(answer, Refused):
         raise Refused(answer.status, answer.message)
     return answer
 
@@ -225,7 +202,7 @@ class Gate:
             )
         return self._client
 
-    async def _ask(self, api_key: str, org: str | None) -> tuple[Verdict | Refusal, float]:
+    async def _ask(self, api_key: str, org: str | None) -> tuple[Verdict | Refused, float]:
         """The app's answer for this key and org, with how long it may be kept."""
         if not self.config.app_url:
             raise AppUnavailable("CHAT_MODELS_URL is not set")
@@ -242,10 +219,10 @@ class Gate:
             raise AppUnavailable(exc.__class__.__name__) from None
         if response.status_code in {401, 429}:
             # 429: the app throttles bad keys from this address; good keys always pass.
-            refusal = Refusal(401, "Unknown or revoked API key, or a deactivated account.")
+            refusal = Refused(401, "Unknown or revoked API key, or a deactivated account.")
             return refusal, self.config.cache_seconds
         if response.status_code == 404 and org:
-            return Refusal(403, f"You are not a member of the organization {org!r}."), 0.0
+            return Refused(403, f"You are not a member of the organization {org!r}."), 0.0
         if response.status_code != 200:
             raise AppUnavailable(f"HTTP {response.status_code}")
         return _verdict(api_key, response)

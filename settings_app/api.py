@@ -119,12 +119,8 @@ def unauthenticated(request, exc: AuthenticationError):
 def http_error(request, exc: HttpError):
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # Malformed JSON is an invalid body: 422, as the platform's API answers it.
-        return _error(
-            request,
-            422,
-            "The request body is not valid JSON.",
-            [{"loc": ["body"], "msg": str(exc)}],
-        )
+        errors = [{"loc": ["body"], "msg": str(exc)}]
+        return _error(request, 422, "The request body is not valid JSON.", errors)
     return _error(request, exc.status_code, str(exc))
 
 

@@ -36,13 +36,7 @@ def _responses(operation: dict[str, Any]) -> list[dict[str, str]]:
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {})
         schema = next((media.get("schema", {}) for media in content.values()), None)
-        rows.append(
-            {
-                "status": str(status),
-                "description": response.get("description", ""),
-                "type": type_of(schema) if schema else "",
-            }
-        )
+        rows.append({**response, "status": str(status), "type": type_of(schema) if schema else ""})
     return sorted(rows, key=lambda row: row["status"])
 
 
@@ -56,11 +50,10 @@ def sections(schema: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             by_tag.setdefault((operation.get("tags") or ["api"])[0], []).append(
                 {
+                    **operation,  # summary, description
                     "id": operation.get("operationId", f"{method}-{path}"),
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
                     "parameters": [
                         {**parameter, "type": type_of(parameter.get("schema", {}))}
                         for parameter in operation.get("parameters", [])
@@ -78,15 +71,10 @@ def models(schema: dict[str, Any]) -> list[dict[str, Any]]:
     for name, model in schema.get("components", {}).get("schemas", {}).items():
         required = set(model.get("required", []))
         fields = [
-            {
-                "name": field,
-                "type": type_of(spec),
-                "required": field in required,
-                "description": spec.get("description", ""),
-            }
+            {**spec, "name": field, "type": type_of(spec), "required": field in required}
             for field, spec in model.get("properties", {}).items()
         ]
-        result.append({"name": name, "description": model.get("description", ""), "fields": fields})
+        result.append({**model, "name": name, "fields": fields})
     return result
 
 

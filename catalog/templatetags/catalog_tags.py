@@ -64,11 +64,9 @@ WHOLE_UP_TO = 32
 
 @register.filter
 def wrap_id(model_id: str) -> SafeString:
-    """The id kept on one line (`.id-whole`) when it fits a phone's (`WHOLE_UP_TO`); a longer
-    one in parts that each stay whole, with a line-break opportunity between them
-    (`names.id_parts`: "bedrock/" "us.anthropic." "claude-sonnet-4-5-20250929-v1:0"). Never
-    inside a part ("dn/claude-opus-4-" / "6"). Copied, it is the id: spans and <wbr> add no
-    characters."""
+    """The id on one line (`.id-whole`) when it fits a phone's (`WHOLE_UP_TO`); a longer one in
+    the parts `names.id_parts` keeps whole, with a line-break opportunity between them. Copied,
+    it is the id: spans and <wbr> add no characters."""
     parts = [model_id] if len(model_id) <= WHOLE_UP_TO else id_parts(model_id)
     return mark_safe(  # noqa: S308 - each part escaped; only the spans and <wbr> added
         "<wbr>".join(f'<span class="id-whole">{escape(p)}</span>' for p in parts)

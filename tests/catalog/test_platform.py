@@ -102,12 +102,12 @@ FAILURES = {
 @pytest.mark.parametrize("failure", FAILURES)
 def test_failures_keep_the_last_good_list_and_say_so(proxy, failure):
     assert active_ids() == DEPLOYED
-    assert platform.platform_status().stale is False
+    assert platform.platform_snapshot().status.stale is False
     proxy.routes["/model/info"] = list(FAILURES[failure])
     proxy.routes["/v1/models"] = list(FAILURES[failure])
     platform.expire()
     assert active_ids() == DEPLOYED
-    status = platform.platform_status()
+    status = platform.platform_snapshot().status
     assert status.stale is True
     assert status.last_success is not None and status.error
     assert SyncRun.objects.filter(kind="platform", ok=False).count() == 1
@@ -126,7 +126,7 @@ def test_refused_proxy_keeps_the_list(proxy, settings):
     started = time.monotonic()
     assert active_ids() == DEPLOYED
     assert time.monotonic() - started < 2.5
-    assert platform.platform_status().stale
+    assert platform.platform_snapshot().status.stale
 
 
 def test_hung_proxy_is_bounded_and_keeps_the_list(proxy):
@@ -137,7 +137,7 @@ def test_hung_proxy_is_bounded_and_keeps_the_list(proxy):
     started = time.monotonic()
     assert active_ids() == DEPLOYED
     assert time.monotonic() - started < 2.5
-    assert platform.platform_status().stale
+    assert platform.platform_snapshot().status.stale
 
 
 def eight_concurrent_refreshes(proxy, monkeypatch) -> list:
@@ -172,7 +172,7 @@ def test_sync_platform_models_command(proxy):
 def test_without_a_proxy_admin_rows_are_the_platform_models(settings, platform_models):
     settings.LITELLM_PROXY_URL = ""
     assert active_ids() == DEPLOYED
-    assert platform.platform_status() is None
+    assert platform.platform_snapshot().status is None
     with pytest.raises(CommandError, match="LITELLM_PROXY_URL is not set"):
         call_command("sync_platform_models")
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.costmap import CostMapError
-from catalog.models import CatalogModel
-from catalog.sync import SNAPSHOT, record_failure, sync_catalog
+from catalog.models import CatalogModel, SyncRun
+from catalog.sync import SNAPSHOT, Counts, sync_catalog
 
 LABELS = dict(CatalogModel.Source.choices)
 
@@ -40,14 +40,14 @@ class Command(BaseCommand):
                 url=url, file=file, openrouter_file=openrouter_file, progress=progress
             )
         except CostMapError as exc:
-            record_failure(source, str(exc))
+            SyncRun.record_failure(SyncRun.Kind.CATALOG, source, str(exc))
             raise CommandError(f"{exc} Nothing was changed.") from None
         for name, counts in report.per_source.items():
             note = f" ({report.notes[name]})" if name in report.notes else ""
             self.stdout.write(self.style.SUCCESS(f"{LABELS[name]}: {counts}.{note}"))
         if report.failures:
             for name, error in report.failures.items():
-                record_failure(LABELS[name], error)
+                SyncRun.record_failure(SyncRun.Kind.CATALOG, LABELS[name], error)
             raise CommandError(
                 " ".join(
                     f"{LABELS[name]}: {error} Nothing was changed in its models."
@@ -55,9 +55,5 @@ class Command(BaseCommand):
                 )
             )
         run = report.run
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Catalog synced: {run.created} created, {run.updated} updated, "
-                f"{run.retired} retired, {run.unchanged} unchanged."
-            )
-        )
+        totals = Counts(run.created, run.updated, run.retired, run.unchanged)
+        self.stdout.write(self.style.SUCCESS(f"Catalog synced: {totals}."))
