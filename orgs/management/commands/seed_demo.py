@@ -123,15 +123,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} objects created)."))
 
     def _research_group(self, acme: Organization) -> int:
-        """A group in acme with one member and two platform models. Demo data, like the
-        memberships above, not an owner's action: nothing is audited. Its member is the
-        unrestricted one, so the other demo people keep exactly the access described."""
+        """A group in acme with two platform models and no members yet, so the demo people
+        keep exactly the access described. Demo data, like the memberships above, not an
+        owner's action: nothing is audited."""
         if Group.objects.filter(org=acme, name__iexact=RESEARCH).exists():
             return 0
         wanted = ["dn/gpt-5.2", "dn/gemini-3-pro"]  # those a LiteLLM proxy deploys, if one does
         models = PlatformModel.objects.filter(model_id__in=wanted).values_list(
             "model_id", flat=True
         )
-        group = Group.objects.create(org=acme, name=RESEARCH, allowed_model_ids=sorted(models))
-        group.members.add(Membership.objects.get(org=acme, user__email="member@example.com"))
+        Group.objects.create(org=acme, name=RESEARCH, allowed_model_ids=sorted(models))
         return 1
