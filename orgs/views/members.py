@@ -19,6 +19,7 @@ from orgs.access import get_membership, get_owner_membership, target_membership
 from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
 from orgs.views.rows import (
+    DEACTIVATED,
     TEMPLATE,
     MembersOfOrg,
     checklist_html,
@@ -32,7 +33,6 @@ from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
 WEB = ModelAccessEvent.Via.WEB
-DEACTIVATED = "Deactivated by your identity provider: reactivate them there first."
 PROVISIONED = (
     "Managed by your identity provider: changes here would be undone by its next sync. "
     "Remove them there."

@@ -18,6 +18,7 @@ from orgs.matrix import members_text
 from orgs.models import Membership, ModelAccessEvent
 from orgs.selectors import editor_choices, ids_of
 from orgs.views.rows import (
+    DEACTIVATED,
     EDITOR,
     ROW,
     choice_inputs,
@@ -80,6 +81,8 @@ def member_access(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
     member = target_membership(me, user_id)
     if member.is_owner:
         return _editor(request, me, member, error=services.OWNERS_UNRESTRICTED)
+    if not member.is_active:
+        return _editor(request, me, member, error=DEACTIVATED)
     if request.method == "GET":
         return _editor(request, me, member)
     form = ModelAccessForm(request.POST, member=member)

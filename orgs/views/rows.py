@@ -33,6 +33,7 @@ from orgs.templatetags.orgs_tags import shown_time
 from settings_app.fragments import render_fragment, render_fragments, with_csrf
 
 TEMPLATE = "orgs/members.html"
+DEACTIVATED = "Deactivated by your identity provider: reactivate them there first."
 LIST = TEMPLATE + "#member_list"
 INVITATIONS = TEMPLATE + "#invitations"
 INVITE = TEMPLATE + "#invite"

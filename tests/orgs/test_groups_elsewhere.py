@@ -203,3 +203,13 @@ def test_seed_demo_has_a_research_group_once(db):
     group = Group.objects.get(org__slug="acme")
     assert group.name == "Research" and len(group.allowed_model_ids) == 2
     assert not group.members.exists()  # the demo people keep the access the README describes
+
+
+def test_a_deactivated_member_access_cannot_be_edited_by_url(client, owner, restricted):
+    Membership.objects.filter(user=restricted).update(is_active=False)
+    client.force_login(owner)
+    url = f"/orgs/acme/members/{restricted.pk}/access/"
+    assert "reactivate them there first" in client.get(url).content.decode()
+    response = client.post(url, {"allowed_model_ids": [], "version": 0}, follow=True)
+    assert "reactivate them there first" in unescape(response.content.decode())
+    assert m(restricted).allowed_model_ids == ["dn/claude-opus-4-6"]
