@@ -50,7 +50,9 @@ def test_owner_gives_a_group_models_and_its_member_sees_them(demo, browser, page
     force_login(member_page, demo.url, RESTRICTED)
     member_page.goto(f"{demo.url}/settings/chat-models/")
     platform = member_page.locator("#platform")
-    expect(platform.locator(f"#pm-{dom_id('dn/gemini-3-pro')}")).to_contain_text("Gemini 3 Pro")
+    gemini = platform.locator(f"#pm-{dom_id('dn/gemini-3-pro')}")
+    expect(gemini).to_contain_text("Gemini 3 Pro")
+    expect(gemini).to_contain_text("from group Contractors")  # the why names the group
     expect(platform.locator(f"#pm-{dom_id('dn/claude-opus-4-6')}")).to_be_visible()
     expect(platform.locator(f"#pm-{dom_id('dn/gpt-5.2')}")).to_have_count(0)
     member.close()
