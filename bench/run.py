@@ -4,8 +4,10 @@ Fills a PostgreSQL database (BENCH_DATABASE_URL, default chatmodels_bench on 127
 the real catalog plus synthetic rows up to 100,000 and an org of 5,000 members; then measures
 catalog search in the database (the search service) and end to end through the search
 fragment's URL on gunicorn, next to a bare Django view, and the members page and editor, and
-the members × models matrix (50 platform models) with its query count on pages 1 and 50.
-Prints a table and writes JSON (default artifacts/bench.json).
+the members × models matrix (50 platform models), each with its query count; and the same
+at the groups scale (bench/groups_scale.py: 20,000 members, 500 groups) with the API's and
+the gateway's effective-access reads and SCIM list pages. Prints a table and writes JSON
+(default artifacts/bench.json).
 """
 
 from __future__ import annotations
@@ -13,15 +15,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gateway_access  # bench/ is on the path when run as a script
+import groups_scale
 import people
 import throughput
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -171,11 +178,13 @@ def fill(rows: int, members: int) -> dict:
             model_id=f"dn/bench-model-{n:02}",
             defaults={"display_name": f"Bench Model {n}", "position": n, "is_active": True},
         )
+    grouped = groups_scale.fill()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return {
         "catalog_rows": CatalogModel.objects.count(),
         "members": Membership.objects.filter(org=org).count(),
+        **grouped,
     }
 
 
@@ -226,33 +235,98 @@ def measure_database(repeats: int) -> dict:
     }
 
 
-def matrix_queries() -> dict:
-    """Queries the matrix page runs, on its first page and its 50th: the same number."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+@dataclass(frozen=True)
+class Page:
+    """A URL the latency mode times on gunicorn and counts the queries of in this process,
+    signed in as `user` (pages) or authenticated by `headers` alone (API key, SCIM token)."""
 
+    path: str
+    user: User | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def pages() -> dict[str, Page]:
+    """The 5,000-member org's pages, then the groups scale's (bench/groups_scale.py)."""
     from accounts.models import User
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(email="bench-owner@example.com"))
+    owner = User.objects.get(email="bench-owner@example.com")
+    member = User.objects.get(email="member00042@bench.example.com").pk
+    groups_owner, api_key, scim_token = groups_scale.credentials()
+    middle = groups_scale.MEMBERS // 2 // 50  # the Members page and the matrix show 50 a page
+    slug, research = groups_scale.SLUG, groups_scale.research_id()
+    key, scim = {"X-API-Key": api_key}, {"Authorization": f"Bearer {scim_token}"}
+    return {
+        "members_page_1": Page("/orgs/bench/members/", owner),
+        "members_page_50": Page("/orgs/bench/members/?page=50", owner),
+        "members_search": Page("/orgs/bench/members/?q=member0123", owner),
+        "access_matrix_page_1": Page("/orgs/bench/access/", owner),
+        "access_matrix_page_50": Page("/orgs/bench/access/?page=50", owner),
+        "access_editor": Page(
+            f"/orgs/bench/members/{member}/access/", owner, {"HX-Request": "true"}
+        ),
+        "chat_models_page": Page("/settings/chat-models/", owner),
+        f"groups: members_page_{middle}": Page(
+            f"/orgs/{slug}/members/?page={middle}", groups_owner
+        ),
+        f"groups: access_matrix_page_{middle}": Page(
+            f"/orgs/{slug}/access/?page={middle}", groups_owner
+        ),
+        "groups: Research page 50 (5,000)": Page(
+            f"/orgs/{slug}/groups/{research}/?page=50", groups_owner
+        ),
+        "groups: API user/preferences": Page("/api/v1/user/preferences", headers=key),
+        "groups: API gateway/access": Page("/api/v1/gateway/access", headers=key),
+        "groups: SCIM Users from 10,001": Page(
+            f"/scim/v2/{slug}/Users?startIndex=10001&count=100", headers=scim
+        ),
+        "groups: SCIM Groups, 100": Page(f"/scim/v2/{slug}/Groups?count=100", headers=scim),
+    }
+
+
+def query_counts(pages: dict[str, Page]) -> dict[str, dict[str, int]]:
+    """Queries each page runs in this process: with an empty cache, then again (kept)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog import caching, platform
+
+    clients: dict = {None: Client(HTTP_HOST="127.0.0.1")}
+    with override_settings(AXES_ENABLED=False):  # axes logs each login
+        for user in {page.user for page in pages.values() if page.user}:
+            clients[user] = Client(HTTP_HOST="127.0.0.1")
+            clients[user].force_login(user)
     counts = {}
-    for page in (1, 50):
-        client.get(f"/orgs/bench/access/?page={page}")
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(f"/orgs/bench/access/?page={page}").status_code == 200
-        counts[f"page_{page}"] = len(captured)
+    for name, page in pages.items():
+        client = clients[page.user]
+        cache.clear()
+        caching._in_process.clear()
+        platform.expire()
+        runs = {}
+        for run in ("cold", "warm"):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page.path, headers=page.headers)
+            assert response.status_code == 200, (page.path, response.status_code)
+            runs[run] = len(captured)
+        counts[name] = runs
     return counts
 
 
-def measure_http(db_url: str, repeats: int) -> dict:
+def measure_http(db_url: str, repeats: int, pages: dict[str, Page]) -> dict:
     import requests
 
     with throughput.gunicorn(throughput.production_env(db_url), workers=1) as base:
         session = requests.Session()
-        session.headers["Cookie"] = people.session_cookies(people.owners(1), throughput.SECRET_KEY)[
-            0
-        ]
+        signed_in = list({page.user.pk: page.user for page in pages.values() if page.user}.values())
+        cookies = dict(
+            zip(
+                [user.pk for user in signed_in],
+                people.session_cookies(signed_in, throughput.SECRET_KEY),
+                strict=True,
+            )
+        )
+        session.headers["Cookie"] = cookies[people.owners(1)[0].pk]
 
         def timed(path: str, n: int, **headers) -> list[float]:
             for _ in range(2):
@@ -273,24 +347,21 @@ def measure_http(db_url: str, repeats: int) -> dict:
                 **{"HX-Request": "true", "HX-Target": "results"},
             )
         bare = timed("/healthz", len(fragment))
-        member = session.get(base + "/orgs/bench/members/?q=member00042").text
-        user_id = re.search(r'id="member-([0-9a-f-]{36})"', member).group(1)
-        pages = {
-            "members_page_1": timed("/orgs/bench/members/", repeats * 2),
-            "members_page_50": timed("/orgs/bench/members/?page=50", repeats * 2),
-            "members_search": timed("/orgs/bench/members/?q=member0123", repeats * 2),
-            "access_matrix_page_1": timed("/orgs/bench/access/", repeats * 2),
-            "access_matrix_page_50": timed("/orgs/bench/access/?page=50", repeats * 2),
-            "access_editor": timed(
-                f"/orgs/bench/members/{user_id}/access/", repeats * 2, **{"HX-Request": "true"}
-            ),
-            "chat_models_page": timed("/settings/chat-models/", repeats * 2),
+        samples = {
+            # Pages with their person's session; the API and SCIM with no session at all.
+            name: timed(
+                page.path,
+                repeats * 2,
+                **page.headers,
+                Cookie=cookies[page.user.pk] if page.user else None,
+            )
+            for name, page in pages.items()
         }
     result = {"search_fragment": percentiles(fragment), "bare_view": percentiles(bare)}
     result["fragment_to_bare_p50_ratio"] = round(
         result["search_fragment"]["p50"] / max(result["bare_view"]["p50"], 0.001), 2
     )
-    result |= {name: percentiles(samples) for name, samples in pages.items()}
+    result |= {name: percentiles(times) for name, times in samples.items()}
     return result
 
 
@@ -354,44 +425,46 @@ def main() -> None:
 def latency(db_url: str, repeats: int) -> dict:
     print(f"Measuring search in the database ({len(QUERIES)} queries) ...", flush=True)
     database = measure_database(repeats)
-    queries = matrix_queries()
+    measured = pages()
+    queries = query_counts(measured)
     print("Measuring latency end to end on gunicorn ...", flush=True)
-    http = measure_http(db_url, repeats)
-    return {"matrix_queries": queries, "database_search_ms": database, "http_ms": http}
+    http = measure_http(db_url, repeats, measured)
+    return {"queries": queries, "database_search_ms": database, "http_ms": http}
 
 
 def report_latency(results: dict) -> None:
     database, http, queries = (
         results["database_search_ms"],
         results["http_ms"],
-        results["matrix_queries"],
+        results["queries"],
     )
 
-    def row(name: str, p: dict, target: str = "") -> str:
-        return f"| {name:<34} | {p['p50']:>7} | {p['p95']:>7} | {p['p99']:>7} | {target} |"
+    def row(name: str, p: dict, target: str = "", counted: dict | None = None) -> str:
+        count = f"{counted['cold']} / {counted['warm']}" if counted else ""
+        return (
+            f"| {name:<40} | {p['p50']:>7} | {p['p95']:>7} | {p['p99']:>7} "
+            f"| {count:>21} | {target:<9} |"
+        )
 
-    print("\n| measurement (ms)                   |     p50 |     p95 |     p99 | target |")
-    print("|------------------------------------|---------|---------|---------|--------|")
+    print(
+        "\n| measurement (ms)                         |     p50 |     p95 |     p99 "
+        "| queries (cold / warm) | target    |"
+    )
+    print(f"|{'-' * 42}|---------|---------|---------|{'-' * 23}|{'-' * 11}|")
     print(row("DB search SQL, all queries", database["sql_all"]))
     print(row("DB search SQL, queries of 3+ chars", database["sql_3plus_chars"], "p95 <= 10"))
     print(row("search service (SQL + ORM)", database["service_all"]))
     print(row("HTTP search fragment", http["search_fragment"]))
     print(row("HTTP bare view (/healthz)", http["bare_view"]))
-    for name in (
-        "members_page_1",
-        "members_page_50",
-        "members_search",
-        "access_matrix_page_1",
-        "access_matrix_page_50",
-        "access_editor",
-        "chat_models_page",
-    ):
-        print(
-            row(f"HTTP {name}", http[name], "< 100" if "member" in name or "access" in name else "")
-        )
+    for name, counted in queries.items():
+        target = "< 100" if "member" in name or "access" in name or "groups" in name else ""
+        print(row(f"HTTP {name}", http[name], target, counted))
+    sizes = results["sizes"]
     print(
-        f"\nmatrix page queries: page 1 {queries['page_1']}, page 50 {queries['page_50']} "
-        f"({results['sizes']['members']:,} members, {PLATFORM_MODELS} platform models)"
+        f"\nqueries: in this process, the first request with an empty cache, then again; "
+        f"{sizes['members']:,} members, {PLATFORM_MODELS} platform models; groups: "
+        f"{sizes['groups_org_members']:,} members, {sizes['groups_org_groups']} groups, "
+        f"{sizes['groups_org_group_rows']:,} memberships of groups"
     )
     print(f"fragment/bare p50 ratio: {http['fragment_to_bare_p50_ratio']} (target <= 8)")
     print(

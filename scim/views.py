@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -100,12 +100,16 @@ def _number(request: HttpRequest, name: str, default: int) -> int:
         raise invalid_value(f"{name} is a whole number.") from None
 
 
-def list_page(request: HttpRequest, found: QuerySet, render: Callable[[Any], dict]) -> HttpResponse:
-    """One page of `found` (startIndex is 1-based), counted and sliced in the database."""
+def list_page(
+    request: HttpRequest, found: QuerySet, render: Callable[[list[Any]], list[dict]]
+) -> HttpResponse:
+    """One page of `found` (startIndex is 1-based), counted and sliced in the database (the
+    page's ids first, so rows skipped past are never joined), and rendered at once."""
     start = max(1, _number(request, "startIndex", 1))
     count = min(max(0, _number(request, "count", DEFAULT_COUNT)), documents.MAX_COUNT)
-    page = list(found[start - 1 : start - 1 + count]) if count else []
-    resources = [project(request, render(item)) for item in page]
+    ids = found.values("pk")[start - 1 : start - 1 + count]
+    page = list(found.filter(pk__in=ids)) if count else []
+    resources = [project(request, resource) for resource in render(page)]
     return scim_response(documents.list_response(resources, found.count(), start))
 
 
@@ -195,7 +199,7 @@ def users(request: HttpRequest, org: Organization) -> HttpResponse:
     found = _members_of(org).order_by("pk")
     if "filter" in request.GET:
         found = _filter_users(found, request.GET["filter"])
-    return list_page(request, found, lambda m: user_resource(m, base))
+    return list_page(request, found, lambda page: [user_resource(m, base) for m in page])
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
@@ -214,26 +218,31 @@ def user(request: HttpRequest, org: Organization, user_id: str) -> HttpResponse:
     return scim_response(project(request, user_resource(membership, base_url(request, org))))
 
 
-def _groups_of(request: HttpRequest, org: Organization) -> QuerySet[Group]:
-    found = Group.objects.filter(org=org).order_by("pk")
-    if "members" in _names(request, "excludedAttributes") or (
-        _names(request, "attributes") and "members" not in _names(request, "attributes")
-    ):
-        return found
-    ids = Membership.objects.only("pk", "user_id").order_by("pk")
-    return found.prefetch_related(Prefetch("members", queryset=ids))
+def _groups_of(org: Organization) -> QuerySet[Group]:
+    return Group.objects.filter(org=org).order_by("pk")
 
 
-def _member_ids(group: Group) -> list[Any] | None:
-    """Read from the prefetch; None when members weren't asked for."""
-    if "members" not in getattr(group, "_prefetched_objects_cache", {}):
-        return None
-    return [m.user_id for m in group.members.all()]
+def _member_ids(groups: list[Group]) -> dict[int, list[Any]]:
+    """Each group's members' User ids, read for all `groups` in one query as plain values: a
+    group of thousands costs no model instance a member."""
+    found: dict[int, list[Any]] = {group.pk: [] for group in groups}
+    rows = Group.members.through.objects.filter(group__in=groups).order_by("membership_id")
+    for group_id, user_id in rows.values_list("group_id", "membership__user_id"):
+        found[group_id].append(user_id)
+    return found
 
 
-def _group(request: HttpRequest, org: Organization, group_id: str) -> Group:
+def _group_resources(request: HttpRequest, groups: list[Group], base: str) -> list[dict]:
+    """The groups as resources, without their members when the request leaves them out."""
+    excluded, wanted = _names(request, "excludedAttributes"), _names(request, "attributes")
+    with_members = "members" not in excluded and (not wanted or "members" in wanted)
+    ids = _member_ids(groups) if with_members else {}
+    return [group_resource(group, ids.get(group.pk), base) for group in groups]
+
+
+def _group(org: Organization, group_id: str) -> Group:
     number = group_id.isascii() and group_id.isdigit() and len(group_id) < 19
-    found = _groups_of(request, org).filter(pk=group_id).first() if number else None
+    found = _groups_of(org).filter(pk=group_id).first() if number else None
     if found is None:
         raise ScimError(404, f"No Group {group_id[:100]} in this organization.")
     return found
@@ -270,32 +279,29 @@ def groups(request: HttpRequest, org: Organization) -> HttpResponse:
     base = base_url(request, org)
     if request.method == "POST":
         group = services.create_group(org=org, data=body_of(request))
-        group = _group(request, org, str(group.pk))
-        created = group_resource(group, _member_ids(group), base)
+        (created,) = _group_resources(request, [_group(org, str(group.pk))], base)
         response = scim_response(project(request, created), status=201)
         response["Location"] = created["meta"]["location"]
         return response
-    found = _groups_of(request, org)
+    found = _groups_of(org)
     if "filter" in request.GET:
         found = _filter_groups(found, request.GET["filter"])
-    return list_page(request, found, lambda g: group_resource(g, _member_ids(g), base))
+    return list_page(request, found, lambda page: _group_resources(request, page, base))
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
 def group(request: HttpRequest, org: Organization, group_id: str) -> HttpResponse:
-    found = _group(request, org, group_id)
+    found = _group(org, group_id)
     if request.method == "DELETE":
         services.delete_group(group=found)
         return HttpResponse(status=204)
     if request.method == "PUT":
         services.update_group(group=found, data=body_of(request))
     elif request.method == "PATCH":
-        current = _member_ids(found)
-        if current is None:
-            current = list(found.members.values_list("user_id", flat=True))
+        current = _member_ids([found])[found.pk]
         state = patch.apply(group_state(found, current), body_of(request), GROUP_KINDS)
         services.update_group(group=found, data=state)
     if request.method != "GET":
-        found = _group(request, org, group_id)
-    resource = group_resource(found, _member_ids(found), base_url(request, org))
+        found = _group(org, group_id)
+    (resource,) = _group_resources(request, [found], base_url(request, org))
     return scim_response(project(request, resource))
