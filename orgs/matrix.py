@@ -70,7 +70,8 @@ def has_groups(org_id: int) -> bool:
 
 
 def rows(me: Membership, members: list[Membership], deployed: list[PlatformModel]) -> list[Row]:
-    """One row per member; owners' rows and the caller's own can't be changed here. A cell
+    """One row per member; owners' rows, the caller's own and deactivated members' (who have
+    no access) can't be changed here. A cell
     their own list doesn't give but a group does names the group (their groups are read in
     one query, none in an org without groups)."""
     grouped = has_groups(me.org_id)
@@ -79,6 +80,10 @@ def rows(me: Membership, members: list[Membership], deployed: list[PlatformModel
     names = {m.model_id: m.display_name or m.model_id for m in deployed}
     out = []
     for member in members:
+        if not member.is_active:  # deactivated by SCIM: no access, whatever their lists say
+            cells = [Cell(i, DENIED, name) for i, name in names.items()]
+            out.append(Row(member, True, cells))
+            continue
         groups = list(member.groups.all()) if grouped and member.is_restricted_by_own else []
         cells = [_cell(member.allowed_model_ids, groups, i, name) for i, name in names.items()]
         out.append(Row(member, member.is_owner or member.user_id == me.user_id, cells))
@@ -142,6 +147,7 @@ def _usable(allowed: list[str] | None, deployed: set[str]) -> set[str]:
 class Preview:
     changes: list[tuple[Membership, list[str] | None]] = field(default_factory=list)
     owners: int = 0
+    deactivated: int = 0
     you: bool = False
     unchanged: int = 0
     stale: list[str] = field(default_factory=list)
@@ -181,6 +187,11 @@ class Preview:
             lines.append(
                 f"{owners % {'count': self.owners}} unchanged: owners always have every "
                 "platform model."
+            )
+        if self.deactivated:
+            lines.append(
+                f"{members_text(self.deactivated)} deactivated by your identity provider "
+                "unchanged: reactivate them there first."
             )
         if self.you:
             lines.append("You: your own access is unchanged.")
@@ -226,6 +237,8 @@ def preview(
             result.owners += 1
         elif member.user_id == me.user_id:
             result.you = True
+        elif not member.is_active:
+            result.deactivated += 1
         elif version is not None and version != member.access_version:
             result.stale.append(member.user.email)
         else:

@@ -222,7 +222,11 @@ def set_many_model_access(
         )
         for locked in members:
             version, allowed = wanted[locked.user_id]
-            if locked.role == Role.OWNER or (actor is not None and locked.user_id == actor.pk):
+            if (
+                locked.role == Role.OWNER
+                or (actor is not None and locked.user_id == actor.pk)
+                or not locked.is_active  # deactivated by SCIM: reactivate them there first
+            ):
                 result.skipped += 1
             elif locked.access_version != version:
                 result.stale.append(locked.user.email)

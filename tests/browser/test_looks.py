@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts import services
 from accounts.models import User
-from orgs import invitations
+from orgs import invitations, requests
 from orgs.models import Organization
 from tests.browser.helpers import assert_accessible, force_login, shoot
 
@@ -186,3 +186,32 @@ def test_key_names_on_chat_models_never_break_mid_name(demo, page, width):
             })"""
         )
         assert all(count == 1 for _, count in lines), lines
+
+
+def test_group_pages_fit_a_phone(demo, page):
+    """Issue 23's surfaces at 390px: the new SCIM token wraps inside its banner, a matrix cell a
+    group gives wraps inside its card, a request's Approve and Deny share a line."""
+    org = Organization.objects.get(slug="acme")
+    restricted = org.memberships.get(user__email="restricted@example.com")
+    research = org.groups.get(name="Research")
+    research.members.add(restricted)
+    research.name = "Research and Development Platform Team"
+    research.allowed_model_ids = ["dn/gemini-3-pro"]
+    research.save()
+    org.groups.create(name="Data", allowed_model_ids=["dn/gpt-5.2"])  # approving may add them
+    requests.request_access(membership=restricted, model_id="dn/gpt-5.2")
+    page.set_viewport_size({"width": 390, "height": 900})
+    force_login(page, demo.url, "owner@example.com")
+    page.goto(f"{demo.url}/orgs/acme/settings/")
+    page.get_by_label("Token name").fill("Okta")
+    page.get_by_role("button", name="Create SCIM token").click()
+    expect(page.locator("#new-token-value")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{demo.url}/orgs/acme/access/")
+    expect(page.locator(".matrix td.cell-group").first).to_be_visible()
+    wrap = page.locator(".table-wrap:has(.matrix)")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")  # no card cut off on the right
+    page.goto(f"{demo.url}/orgs/acme/requests/")
+    approve = _box(page.get_by_role("button", name="Approve restricted@example.com's request"))
+    deny = _box(page.get_by_label("Deny restricted@example.com's request"))
+    assert abs(approve["y"] - deny["y"]) < 2 and deny["x"] > approve["x"]

@@ -213,3 +213,28 @@ def test_a_deactivated_member_access_cannot_be_edited_by_url(client, owner, rest
     response = client.post(url, {"allowed_model_ids": [], "version": 0}, follow=True)
     assert "reactivate them there first" in unescape(response.content.decode())
     assert m(restricted).allowed_model_ids == ["dn/claude-opus-4-6"]
+
+
+def test_the_matrix_shows_a_deactivated_member_without_access_and_leaves_them_alone(
+    client, owner, org, research, restricted
+):
+    groups.set_group_models(group=research, allowed_model_ids=None, actor=owner, via="web")
+    Membership.objects.filter(user=restricted).update(is_active=False)
+    client.force_login(owner)
+    html = client.get("/orgs/acme/access/").content.decode()
+    start = html.index(f"{restricted.email}<span")
+    row = html[start : html.index("</tr>", start)]
+    assert "deactivated" in row and "From group" not in row and "Listed" not in row
+    assert f"for {restricted.email}" not in row  # no boxes: nothing to change
+    assert f'value="{restricted.pk}:' not in html  # nor a box to pick them for a bulk change
+    preview = client.post(
+        "/orgs/acme/access/preview/",
+        {"kind": "allow", "model": "dn/gpt-5.2", "scope": "search", "q": restricted.email},
+    ).content.decode()
+    assert "1 member deactivated by your identity provider unchanged" in unescape(preview)
+    version = Membership.objects.get(user=restricted).access_version
+    client.post(
+        "/orgs/acme/access/apply/",
+        {"kind": "allow", "model": "dn/gpt-5.2", "versions": f"{restricted.pk}:{version}"},
+    )
+    assert m(restricted).allowed_model_ids == ["dn/claude-opus-4-6"]  # a forged Confirm too
