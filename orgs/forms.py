@@ -171,12 +171,16 @@ class AllowlistForm(forms.Form):
         return self.data.getlist("models") if hasattr(self.data, "getlist") else []
 
 
-class ModelAccessForm(AllowlistForm):
-    """One member's allowlist, saved only if it is still the version the owner opened."""
+class VersionedAllowlistForm(AllowlistForm):
+    """An allowlist saved only if it is still the version the owner opened."""
 
     version = forms.IntegerField(
         min_value=0, error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
     )
+
+
+class ModelAccessForm(VersionedAllowlistForm):
+    """One member's allowlist."""
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, keep=member.allowed_model_ids, **kwargs)

@@ -85,16 +85,35 @@ def delete_group(*, group: Group, actor: User | None, via: str) -> None:
         group.delete()
 
 
-def set_group_models(*, group: Group, allowed_model_ids: Any, actor: User | None, via: str) -> bool:
-    """Validate and set the group's allowlist (None = all, [] = none); False if unchanged."""
+class GroupConflict(Exception):
+    """The group's models changed since the owner opened them."""
+
+    def __init__(self, current: Group):
+        super().__init__("Someone else changed this group's models since you opened it.")
+        self.current = current
+
+
+def set_group_models(
+    *,
+    group: Group,
+    allowed_model_ids: Any,
+    actor: User | None,
+    via: str,
+    expected_version: int | None = None,
+) -> bool:
+    """Validate and set the group's allowlist (None = all, [] = none); False if unchanged.
+    With `expected_version`, refuse (GroupConflict) if someone changed it since."""
     allowed = clean_allowlist(allowed_model_ids, keep=group.allowed_model_ids)
     with transaction.atomic():
         locked = Group.objects.select_for_update().get(pk=group.pk)
+        if expected_version is not None and locked.access_version != expected_version:
+            raise GroupConflict(locked)
         before = locked.allowed_model_ids
         if before == allowed:
             return False
         locked.allowed_model_ids = group.allowed_model_ids = allowed
-        locked.save(update_fields=["allowed_model_ids"])
+        locked.access_version = group.access_version = locked.access_version + 1
+        locked.save(update_fields=["allowed_model_ids", "access_version"])
         _record(locked, actor, Kind.GROUP_ACCESS, before, allowed, via)
     return True
 

@@ -158,6 +158,9 @@ class Group(models.Model):
     name = models.CharField(max_length=100)
     allowed_model_ids = models.JSONField(null=True, blank=True, default=list)
     members = models.ManyToManyField(Membership, related_name="groups", blank=True)
+    access_version = models.PositiveIntegerField(
+        default=0, help_text="Bumped on every change of its models; detects concurrent edits."
+    )
     provisioned = models.BooleanField(
         default=False,
         help_text="Created by the identity provider (SCIM), which keeps its "

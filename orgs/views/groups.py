@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from catalog.platform import deployed_models
 from orgs import groups
 from orgs.access import get_owner_membership
-from orgs.forms import AllowlistForm, first_error
+from orgs.forms import AllowlistForm, VersionedAllowlistForm, first_error
 from orgs.group_forms import GroupMembersForm, GroupNameForm
 from orgs.models import Access, Group, Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, editor_choices, ids_of
@@ -96,12 +96,17 @@ def create(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _group_page(
-    request: AuthedRequest, me: Membership, group: Group, *, form: AllowlistForm | None = None
+    request: AuthedRequest,
+    me: Membership,
+    group: Group,
+    *,
+    form: AllowlistForm | None = None,
+    error: str = "",
 ) -> HttpResponse:
     """The group's page; with a refused models `form`, what the owner ticked and why not."""
     members = group.members.select_related("user").order_by("user__email")
     members_page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
-    error = first_error(form) if form is not None else ""
+    error = first_error(form) if form is not None else error
     checklist = checklist_html(
         request,
         editor_choices(group.allowed_model_ids),
@@ -135,15 +140,24 @@ def group_page(request: AuthedRequest, slug: str, group_id: int) -> HttpResponse
 def set_models(request: AuthedRequest, slug: str, group_id: int) -> HttpResponse:
     me = get_owner_membership(request, slug)
     group = _group(me, group_id)
-    form = AllowlistForm(request.POST, keep=group.allowed_model_ids)
+    form = VersionedAllowlistForm(request.POST, keep=group.allowed_model_ids)
     if not form.is_valid():
         return _group_page(request, me, group, form=form)
-    changed = groups.set_group_models(
-        group=group,
-        allowed_model_ids=form.cleaned_data["allowed_model_ids"],
-        actor=request.user,
-        via=WEB,
-    )
+    try:
+        changed = groups.set_group_models(
+            group=group,
+            allowed_model_ids=form.cleaned_data["allowed_model_ids"],
+            actor=request.user,
+            via=WEB,
+            expected_version=form.cleaned_data["version"],
+        )
+    except groups.GroupConflict as conflict:
+        now = Access.of(conflict.current.allowed_model_ids, ids_of(deployed_models()))
+        error = (
+            "Someone else changed this group's models since you opened the page. "
+            f"It now gives {now.sentence.lower()}. Review them and save again."
+        )
+        return _group_page(request, me, conflict.current, error=error)
     access = Access.of(group.allowed_model_ids, ids_of(deployed_models()))
     if not changed:
         messages.info(

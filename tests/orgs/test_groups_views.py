@@ -3,6 +3,8 @@ a clear message and nothing changed."""
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.test import Client
 
@@ -19,7 +21,11 @@ ACTIONS = {
     "page": ("get", "/orgs/acme/groups/{group}/", {}),
     "rename": ("post", "/orgs/acme/groups/{group}/rename/", {"name": "Science"}),
     "delete": ("post", "/orgs/acme/groups/{group}/delete/", {}),
-    "models": ("post", "/orgs/acme/groups/{group}/models/", {"models": ["dn/gpt-5.2"]}),
+    "models": (
+        "post",
+        "/orgs/acme/groups/{group}/models/",
+        {"models": ["dn/gpt-5.2"], "version": 0},
+    ),
     "add": ("post", "/orgs/acme/groups/{group}/members/add/", {"emails": "member@example.com"}),
     "remove": ("post", "/orgs/acme/groups/{group}/members/{member}/remove/", {}),
 }
@@ -175,16 +181,18 @@ def test_owner_deletes_a_group_and_its_members_lose_what_only_it_gave(
 def test_owner_sets_the_group_models(client, owner, group, restricted):
     client.force_login(owner)
     url = f"/orgs/acme/groups/{group.pk}/models/"
-    response = client.post(url, {"models": ["dn/gpt-5.2", "dn/gemini-3-pro"]}, follow=True)
+    response = client.post(
+        url, {"models": ["dn/gpt-5.2", "dn/gemini-3-pro"], "version": 0}, follow=True
+    )
     assert "Saved: Research now gives its members 2 platform models." in response.content.decode()
     group.refresh_from_db()
     assert group.allowed_model_ids == ["dn/gpt-5.2", "dn/gemini-3-pro"]
     member = Membership.objects.get(user=restricted)
     assert member.effective_model_ids == ["dn/claude-opus-4-6", "dn/gpt-5.2", "dn/gemini-3-pro"]
-    client.post(url, {"allow_all": "on"})
+    client.post(url, {"allow_all": "on", "version": 1})
     group.refresh_from_db()
     assert group.allowed_model_ids is None
-    client.post(url, {})  # nothing ticked: the group gives none
+    client.post(url, {"version": 2})  # nothing ticked: the group gives none
     group.refresh_from_db()
     assert group.allowed_model_ids == []
     kinds = list(
@@ -196,7 +204,7 @@ def test_owner_sets_the_group_models(client, owner, group, restricted):
 def test_saving_the_same_models_says_nothing_changed(client, owner, group):
     client.force_login(owner)
     before = state()
-    response = client.post(f"/orgs/acme/groups/{group.pk}/models/", {}, follow=True)
+    response = client.post(f"/orgs/acme/groups/{group.pk}/models/", {"version": 0}, follow=True)
     assert (
         "Nothing changed: Research already gives no platform models." in response.content.decode()
     )
@@ -266,7 +274,9 @@ def test_the_member_chat_models_page_shows_the_group_models(client, owner, group
     assert gpt not in client.get("/settings/chat-models/").content.decode()
     owner_client = Client()
     owner_client.force_login(owner)
-    owner_client.post(f"/orgs/acme/groups/{group.pk}/models/", {"models": ["dn/gpt-5.2"]})
+    owner_client.post(
+        f"/orgs/acme/groups/{group.pk}/models/", {"models": ["dn/gpt-5.2"], "version": 0}
+    )
     html = client.get("/settings/chat-models/").content.decode()
     assert gpt in html and f'id="pm-{dom_id("dn/claude-opus-4-6")}"' in html
     assert f'id="pm-{dom_id("dn/gemini-3-pro")}"' not in html
@@ -337,9 +347,15 @@ def test_bad_emails_are_refused_and_nobody_is_added(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"models": ["dn/not-deployed"]}, "Not platform models: &#x27;dn/not-deployed&#x27;."),
-        ({"models": ["openai/gpt-4o"]}, "Not platform models: &#x27;openai/gpt-4o&#x27;."),
-        ({"models": ["dn/gpt-5.2"] * 1001}, "Choose at most"),
+        (
+            {"models": ["dn/not-deployed"], "version": 0},
+            "Not platform models: &#x27;dn/not-deployed&#x27;.",
+        ),
+        (
+            {"models": ["openai/gpt-4o"], "version": 0},
+            "Not platform models: &#x27;openai/gpt-4o&#x27;.",
+        ),
+        ({"models": ["dn/gpt-5.2"] * 1001, "version": 0}, "Choose at most"),
     ],
 )
 def test_bad_models_are_refused_showing_what_was_ticked(client, owner, group, data, message):
@@ -362,7 +378,8 @@ def test_a_removed_model_stays_valid_while_the_group_lists_it(
     html = client.get(f"/orgs/acme/groups/{group.pk}/").content.decode()
     assert "no longer deployed" in html
     client.post(
-        f"/orgs/acme/groups/{group.pk}/models/", {"models": ["dn/gpt-5.2", "dn/gemini-3-pro"]}
+        f"/orgs/acme/groups/{group.pk}/models/",
+        {"models": ["dn/gpt-5.2", "dn/gemini-3-pro"], "version": 1},
     )
     group.refresh_from_db()
     assert group.allowed_model_ids == ["dn/gpt-5.2", "dn/gemini-3-pro"]
@@ -422,7 +439,7 @@ def test_a_provisioned_group_page_says_so_and_offers_only_models(client, owner, 
     listing = client.get("/orgs/acme/groups/").content.decode()
     assert "Managed by your identity provider" in listing
     assert "Delete the group Research" not in listing
-    client.post(f"/orgs/acme/groups/{provisioned.pk}/models/", {"allow_all": "on"})
+    client.post(f"/orgs/acme/groups/{provisioned.pk}/models/", {"allow_all": "on", "version": 0})
     provisioned.refresh_from_db()
     assert provisioned.allowed_model_ids is None
 
@@ -463,3 +480,29 @@ def test_groups_list_queries_are_constant(
     with django_assert_num_queries(2):  # the groups' count and their page
         response = client.get("/orgs/acme/groups/", {"page": 2 if count > 50 else 1})
     assert response.status_code == 200
+
+
+def test_an_owner_saving_over_a_change_made_since_is_refused(client, owner, co_owner, group):
+    """Two owners open the group's models; the second save must not silently undo the first."""
+    url = f"/orgs/acme/groups/{group.pk}/models/"
+    other = Client()
+    other.force_login(co_owner)
+    other.post(url, {"models": ["dn/gpt-5.2"], "version": 0})
+    client.force_login(owner)
+    before = state()
+    response = client.post(url, {"models": ["dn/gemini-3-pro"], "version": 0})
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Someone else changed this group's models since you opened the page." in html
+    assert "It now gives 1 platform model." in html
+    assert state() == before
+    group.refresh_from_db()
+    assert group.allowed_model_ids == ["dn/gpt-5.2"] and group.access_version == 1
+
+
+def test_a_models_post_without_its_version_is_refused(client, owner, group):
+    client.force_login(owner)
+    before = state()
+    response = client.post(f"/orgs/acme/groups/{group.pk}/models/", {"models": ["dn/gpt-5.2"]})
+    assert response.status_code == 200 and "alert-error" in response.content.decode()
+    assert state() == before
