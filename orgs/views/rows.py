@@ -26,7 +26,7 @@ from catalog.models import PlatformModel
 from catalog.platform import deployed_models
 from orgs import invitations
 from orgs.forms import AddMemberForm, MemberSearchForm
-from orgs.models import Membership, Role
+from orgs.models import Access, Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
 from orgs.signals import org
 from orgs.templatetags.orgs_tags import shown_time
@@ -64,9 +64,30 @@ def choice_inputs(models: Iterable[PlatformModel]) -> tuple[Choice, ...]:
     )
 
 
+def member_data(member: Membership) -> dict[str, Any]:
+    """What a member's row shows of them, as plain data: a page of these is kept and read
+    back far more cheaply than the model instances."""
+    user = member.user
+    return {
+        "user_id": str(member.user_id),
+        "email": user.email,
+        "full_name": user.get_full_name(),
+        "joined_at": member.joined_at,
+        "role": member.role,
+        "role_label": member.get_role_display(),
+        "is_owner": member.is_owner,
+        "allowed": member.effective_model_ids,
+        "owner_warning": member.owner_warning if member.is_restricted else "",
+        "access_version": member.access_version,
+        "is_active": member.is_active,
+        "provisioned": member.provisioned,
+        "groups": tuple((g.pk, g.name) for g in member.groups.all()),
+    }
+
+
 def row_inputs(
     me: Membership,
-    members: Iterable[Membership],
+    members: Iterable[Membership | dict[str, Any]],
     deployed_ids: Collection[str],
     *,
     error: str = "",
@@ -77,10 +98,11 @@ def row_inputs(
     choices: tuple[Choice, ...] = (),
     selected: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Everything each member's row shows, as `me` sees it: the one way to build a row, for
-    the page's rows and for every htmx answer with one. A message (`error`, `success`) takes
-    the keyboard focus, as does Model access with `focus="access"`; `editing` shows the access
-    editor with `choices` (`choice_inputs`) and the `selected` ids (None: all models)."""
+    """Everything each member's row shows (members, or their `member_data`), as `me` sees it:
+    the one way to build a row, for the page's rows and for every htmx answer with one. A
+    message (`error`, `success`) takes the keyboard focus, as does Model access with
+    `focus="access"`; `editing` shows the access editor with `choices` (`choice_inputs`) and
+    the `selected` ids (None: all models)."""
     shared = {
         "viewer_is_owner": me.is_owner,
         "org_name": me.org.name,
@@ -97,31 +119,22 @@ def row_inputs(
     }
     rows = []
     for member in members:
-        user, access = member.user, member.access(deployed_ids)
-        joined = shown_time(member.joined_at)
+        data = member if isinstance(member, dict) else member_data(member)
+        access = Access.of(data["allowed"], deployed_ids)
+        joined = shown_time(data["joined_at"])
         rows.append(
             {
                 **shared,
-                "user_id": str(member.user_id),
-                "email": user.email,
-                "full_name": user.get_full_name(),
+                **{k: v for k, v in data.items() if k not in ("allowed", "joined_at")},
                 "joined_at": joined.datetime,
                 "joined_title": joined.title,
                 "joined_ago": joined.text,
-                "role": member.role,
-                "role_label": member.get_role_display(),
-                "is_owner": member.is_owner,
-                "is_restricted": member.is_restricted,
-                "owner_warning": member.owner_warning if member.is_restricted else "",
-                "access_version": member.access_version,
+                "is_restricted": access.allowed is not None,
                 "access_level": access.level,
                 "access_text": str(access),
                 "access_retired": access.retired,
                 "access_retired_text": access.retired_text,
-                "is_me": member.user_id == me.user_id,
-                "is_active": member.is_active,
-                "provisioned": member.provisioned,
-                "groups": tuple((g.pk, g.name) for g in member.groups.all()),
+                "is_me": data["user_id"] == str(me.user_id),
             }
         )
     return rows
@@ -149,12 +162,12 @@ class MembersOfOrg:
         of, digest = self.me.org, self.digest
         count = cache(lambda: members_matching(self.me, self.query).count())
 
-        def page() -> tuple[int, list[Membership]]:
+        def page() -> tuple[int, list[dict[str, Any]]]:
             members = member_page(self.me, self.query, self.page, count())
             # Every row names the member's groups: one query for the page, whatever its size.
             people = list(members.object_list)
             prefetch_related_objects(people, "groups")
-            return members.number, people
+            return members.number, [member_data(m) for m in people]
 
         builds: dict[str, Any] = {"count": count, "page": page}
         if self.me.is_owner:
