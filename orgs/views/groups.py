@@ -25,11 +25,10 @@ from orgs.forms import AllowlistForm, VersionedAllowlistForm, first_error
 from orgs.group_forms import GroupMembersForm, GroupNameForm
 from orgs.models import Access, Group, Membership, ModelAccessEvent
 from orgs.selectors import PER_PAGE, editor_choices, ids_of
-from orgs.views.rows import checklist_html
+from orgs.views.rows import PROVISIONED, checklist_html
 from settings_app.types import AuthedRequest
 
 WEB = ModelAccessEvent.Via.WEB
-PROVISIONED = "Managed by your identity provider: changes here would be undone by its next sync."
 TAKEN = "Another group got that name a moment ago. Choose another name."
 
 

@@ -20,6 +20,7 @@ from orgs.forms import AddMemberForm, MemberSearchForm, RoleForm, first_error
 from orgs.models import Membership, ModelAccessEvent
 from orgs.views.rows import (
     DEACTIVATED,
+    PROVISIONED,
     TEMPLATE,
     MembersOfOrg,
     checklist_html,
@@ -33,10 +34,6 @@ from settings_app.responses import fragment_or_redirect
 from settings_app.types import AuthedRequest
 
 WEB = ModelAccessEvent.Via.WEB
-PROVISIONED = (
-    "Managed by your identity provider: changes here would be undone by its next sync. "
-    "Remove them there."
-)
 
 
 @require_GET
@@ -141,7 +138,7 @@ def remove_member(request: AuthedRequest, slug: str, user_id: UUID) -> HttpRespo
     me = get_owner_membership(request, slug)
     member = target_membership(me, user_id)
     if member.provisioned:
-        return _done(request, me, member, error=PROVISIONED)
+        return _done(request, me, member, error=f"{PROVISIONED} Remove them there.")
     try:
         services.remove_member(membership=member, actor=request.user, via=WEB)
     except ValidationError as exc:

@@ -34,6 +34,7 @@ from settings_app.fragments import render_fragment, render_fragments, with_csrf
 
 TEMPLATE = "orgs/members.html"
 DEACTIVATED = "Deactivated by your identity provider: reactivate them there first."
+PROVISIONED = "Managed by your identity provider: changes here would be undone by its next sync."
 LIST = TEMPLATE + "#member_list"
 INVITATIONS = TEMPLATE + "#invitations"
 INVITE = TEMPLATE + "#invite"
