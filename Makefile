@@ -12,14 +12,15 @@ export DJANGO_SETTINGS_MODULE ?= settings_app.settings
 # axe-core from npm), so a first `make test` waits for the slowest of them, not their sum.
 MAKEFLAGS += --jobs=2
 
-.PHONY: run setup test lint format install install-dev bench clean gateway gateway-venv
+.PHONY: run setup test suite lint format install install-dev bench clean gateway gateway-venv
 
+# Packages are installed with uv (from PyPI, into the virtualenv), several times faster than pip.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet uv
 
-# pip builds the project in the checkout: its build/ and *.egg-info are litter, removed at once.
-PIP_INSTALL ?= $(BIN)/pip install --quiet
+# The build of the project in the checkout leaves build/ and *.egg-info: litter, removed at once.
+PIP_INSTALL ?= $(BIN)/uv pip install --quiet --python $(BIN)/python
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) .
 	rm -rf build *.egg-info
@@ -81,9 +82,11 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The suite runs on the test settings (a fast password hasher, no proxy), whatever the
-# environment says for `manage.py`.
-test: lint gateway-venv
+# The lint and the suite, side by side (--jobs=2). The suite runs on the test settings (a fast
+# password hasher, no proxy), whatever the environment says for `manage.py`.
+test: lint suite
+
+suite: install-dev gateway-venv
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=settings_app.test_settings
 	$(BIN)/pytest --ds=settings_app.test_settings -n auto --dist loadscope $(PYTEST_ARGS)
 
@@ -93,10 +96,9 @@ test: lint gateway-venv
 GATEWAY_VENV := .venv-gateway
 GATEWAY_PORT ?= 4000
 GATEWAY_MASTER_KEY ?= sk-dev-gateway-master
-$(GATEWAY_VENV)/.installed: gateway/requirements.txt
-	$(PYTHON) -m venv $(GATEWAY_VENV)
-	$(GATEWAY_VENV)/bin/pip install --quiet --upgrade pip
-	$(GATEWAY_VENV)/bin/pip install --quiet -r gateway/requirements.txt
+$(GATEWAY_VENV)/.installed: gateway/requirements.txt | $(BIN)/python
+	$(PYTHON) -m venv --without-pip $(GATEWAY_VENV)
+	$(BIN)/uv pip install --quiet --python $(GATEWAY_VENV)/bin/python -r gateway/requirements.txt
 	@touch $@
 
 gateway-venv: $(GATEWAY_VENV)/.installed

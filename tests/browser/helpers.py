@@ -11,6 +11,7 @@ import pytest
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 # From the npm package (`make install-dev` runs `npm ci --prefix tests/browser`), never a CDN.
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+TAKE_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in {"", "0"}
 WIDTHS = (1280, 390)
 BLOCKING = ("serious", "critical")
 # In CI (CI=true or REQUIRE_BROWSER=1) a missing Chromium or axe-core fails the run; on a
@@ -60,6 +61,10 @@ def force_login(page, base_url: str, email: str) -> None:
 
 
 def screenshot(page, name: str) -> None:
+    """A full-page screenshot `<name>.png` in artifacts/screenshots/, when SCREENSHOTS=1 asks
+    for them (CI does): taking them costs a fifth of the browser tests' time."""
+    if not TAKE_SCREENSHOTS:
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

@@ -1,5 +1,6 @@
 """Every page in its main states, as the person who sees it: axe-core finds nothing serious or
-critical at 1280 and 390 px, and screenshots of both widths land in artifacts/screenshots/."""
+critical at 1280 and 390 px; with SCREENSHOTS=1, screenshots of both widths land in
+artifacts/screenshots/."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from accounts.models import User
 from catalog import caching
 from catalog.models import CatalogModel
 from catalog.templatetags.catalog_tags import prices
-from tests.browser.helpers import WIDTHS, force_login, settled
+from tests.browser.helpers import WIDTHS, force_login, screenshot, settled
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +56,12 @@ CHECKED_WIDTHS = (*WIDTHS, 900)
 
 
 def _widths(page, name: str, check) -> None:
-    """`check(width)` at each width, with a full-page screenshot at /tmp/h-search-<name>-<w>.png."""
+    """`check(width)` at each width, with a screenshot `search-<name>-<width>` (helpers)."""
     size = page.viewport_size
     try:
         for width in CHECKED_WIDTHS:
             page.set_viewport_size({"width": width, "height": size["height"]})
-            page.screenshot(path=f"/tmp/h-search-{name}-{width}.png", full_page=True)
+            screenshot(page, f"search-{name}-{width}")
             check(width)
     finally:
         page.set_viewport_size(size)
