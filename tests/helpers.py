@@ -49,9 +49,34 @@ def assert_not_retired(*model_ids: str) -> None:
 
 
 def load_catalog() -> None:
+    """The snapshot's rows, through the real sync the first time in a process; after that, into
+    an empty catalog, the rows that sync wrote copied back in by one INSERT per table (a sync
+    of the whole snapshot took 1.5 s, in the setup of 40 test modules)."""
+    from catalog.models import CatalogModel, SyncRun
     from catalog.sync import apply_records
 
-    apply_records(snapshot_records(), source="tests")
+    if _loaded_rows and not CatalogModel.objects.exists():
+        with connection.cursor() as cursor:
+            for table, (columns, rows) in _loaded_rows.items():
+                names = ", ".join(connection.ops.quote_name(c) for c in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        caching.bump(caching.CATALOG)
+        return
+    run, _ = apply_records(snapshot_records(), source="tests")
+    for rows in [CatalogModel.objects.all(), SyncRun.objects.filter(pk=run.pk)]:
+        fields = rows.model._meta.concrete_fields
+        values = rows.values_list(*[field.attname for field in fields])
+        _loaded_rows[rows.model._meta.db_table] = (
+            [field.column for field in fields],
+            [
+                tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
+                for row in values
+            ],
+        )
+
+
+_loaded_rows: dict[str, tuple[list[str], list[tuple]]] = {}
 
 
 def listable_ids(count: int) -> list[str]:
