@@ -76,6 +76,12 @@ def with_csrf(request: HttpRequest, html: str) -> SafeString:
     return mark_safe(html.replace(str(CSRF_PLACEHOLDER), _token(request)))  # noqa: S308
 
 
+def csrf(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `{% csrf_token %}` in a page uses the same masked token as its
+    fragments (Django's own processor, which this one overrides, masks another)."""
+    return {"csrf_token": lazy(lambda: _token(request), str)()}
+
+
 def _token(request: HttpRequest) -> str:
     """One masked token for all of a request's fragments (masking one costs more than the
     rest of `with_csrf`), a new one if the secret changed meanwhile (a login rotates it)."""

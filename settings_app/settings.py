@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orgs.context_processors.active_org",
+                "settings_app.fragments.csrf",
             ],
             "builtins": [
                 "template_partials.templatetags.partials",

@@ -225,6 +225,14 @@ def test_every_form_has_the_real_token(client, owner, contributor, restricted, u
         assert len(tokens(form)) == 1, form
 
 
+def test_a_page_masks_one_token_for_all_its_forms(client, owner, contributor):
+    """Masking costs 32 random draws: the page's own forms and its fragments' share one."""
+    client.force_login(owner)
+    html = client.get("/orgs/acme/members/").content.decode()
+    assert len(tokens(html)) > 3
+    assert len(set(tokens(html))) == 1
+
+
 @pytest.mark.parametrize("path", ["", "access/"])
 def test_htmx_rows_have_the_real_token(client, owner, restricted, path):
     client.force_login(owner)
