@@ -6,6 +6,7 @@ new route is covered (and a page route must be declared below) without editing t
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -120,6 +121,7 @@ def api_methods() -> dict[str, set[str]]:
     return served
 
 
+@functools.cache  # the OpenAPI document is generated once, not for each of 350 tests
 def served_methods() -> dict[str, set[str]]:
     pages, api_routes = PAGES, api_methods()
 
