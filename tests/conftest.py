@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 from django.core.cache import cache, caches
-from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
@@ -21,7 +20,7 @@ from catalog import caching, platform
 from catalog.models import PlatformModel
 from orgs.models import Membership, Organization, Role
 from settings_app.cache import RedisCache
-from tests.helpers import load_catalog
+from tests.helpers import empty_catalog, load_catalog
 
 PASSWORD = "demo-password"
 
@@ -143,15 +142,11 @@ def catalog_module(django_db_setup, django_db_blocker):
 
     Modules using it must not mix in transactional tests (their flush would empty it).
     """
-    from catalog.models import CatalogModel, SyncRun
-
     with django_db_blocker.unblock():
         load_catalog()
     yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        for model in (CatalogModel, SyncRun):  # in one statement each, not row by row
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
-        caching.bump(caching.CATALOG)
+    with django_db_blocker.unblock():
+        empty_catalog()
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ def load_catalog() -> None:
     from catalog.models import CatalogModel, SyncRun
     from catalog.sync import apply_records
 
-    if _loaded_rows and not CatalogModel.objects.exists():
+    empty = not CatalogModel.objects.exists()
+    if empty and _loaded_rows:
         with connection.cursor() as cursor:
             for table, (columns, rows) in _loaded_rows.items():
                 names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -64,6 +65,8 @@ def load_catalog() -> None:
         caching.bump(caching.CATALOG)
         return
     run, _ = apply_records(snapshot_records(), source="tests")
+    if not empty:  # synced over rows a test changed: not the snapshot alone, so not kept
+        return
     for rows in [CatalogModel.objects.all(), SyncRun.objects.filter(pk=run.pk)]:
         fields = rows.model._meta.concrete_fields
         values = rows.values_list(*[field.attname for field in fields])
@@ -74,6 +77,16 @@ def load_catalog() -> None:
                 for row in values
             ],
         )
+
+
+def empty_catalog() -> None:
+    """The catalog and its sync runs gone, in one statement each (not row by row)."""
+    from catalog.models import CatalogModel, SyncRun
+
+    with connection.cursor() as cursor:
+        for model in (CatalogModel, SyncRun):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+    caching.bump(caching.CATALOG)
 
 
 _loaded_rows: dict[str, tuple[list[str], list[tuple]]] = {}
