@@ -388,6 +388,12 @@ def main() -> None:
         choices=throughput.SHAPES,
         help="throughput in one traffic shape (default: warm, then realistic)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=throughput.ROUNDS,
+        help="throughput's passes over each shape's rows; the table gives their median",
+    )
     args = parser.parse_args()
 
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -409,7 +415,7 @@ def main() -> None:
     if args.only in (None, "throughput"):
         print("Measuring throughput: gunicorn in production settings, wrk ...", flush=True)
         shapes = (args.shape,) if args.shape else throughput.SHAPES
-        results["throughput"] = throughput.measure(db_url, shapes)
+        results["throughput"] = throughput.measure(db_url, shapes, args.rounds)
     if args.only in (None, "gateway"):
         print("Measuring the gateway: the access endpoint and a LiteLLM proxy ...", flush=True)
         results["gateway"] = gateway_access.measure(db_url)

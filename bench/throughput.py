@@ -11,6 +11,12 @@ first fetched once and checked (status 200 and what the body must hold), so a re
 login page or an error page is never counted as throughput. In the realistic shape each row's
 traffic first runs 5 s unmeasured (`WARM_UP`), as a server in use has served it before: the
 measured 10 s then see the cache as the population's traffic keeps it, not an empty one.
+
+A 2-core machine's speed drifts by a quarter from one minute to the next, so one pass over the
+rows can compare a row measured in a fast minute with a reference measured in a slow one. Each
+shape therefore runs `ROUNDS` passes over its rows; a row's ratio (to LiteLLM or to the bare
+view) is taken within each pass and the table gives the median of the passes' ratios, beside
+the median req/s.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -34,7 +41,8 @@ import people
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 WRK = ["-t2", "-c8", "-d10s", "--latency"]
-WARM_UP = "5s"  # the realistic shape's traffic, unmeasured, before each row's measured run
+WARM_UP = "5s"  # the realistic shape's traffic, unmeasured, before each row's first measured run
+ROUNDS = 3  # passes over each shape's rows; the table gives the median of each row's passes
 SECRET_KEY = "bench-" + "x" * 50
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 LITELLM = ROOT / ".venv-gateway" / "bin" / "litellm"
@@ -270,8 +278,9 @@ def endpoints(base: str, proxy_url: str | None, files: people.Files) -> list[End
     return rows
 
 
-def measure(db_url: str, shapes: tuple[str, ...] = SHAPES) -> dict:
-    """Serve with gunicorn (and the proxy), drive every row of each shape with wrk."""
+def measure(db_url: str, shapes: tuple[str, ...] = SHAPES, rounds: int = ROUNDS) -> dict:
+    """Serve with gunicorn (and the proxy), drive every row of each shape with wrk, `rounds`
+    passes over the rows: for each shape, a list of passes, each a list of results."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (Debian) or brew install wrk")
     prepare = {
@@ -289,10 +298,13 @@ def measure(db_url: str, shapes: tuple[str, ...] = SHAPES) -> dict:
     with gunicorn(env, WORKERS) as base, _proxy_if_installed(base) as url:
         for shape, shape_files in files.items():
             results[shape] = []
-            for endpoint in endpoints(base, url, shape_files):
-                print(f"  wrk, {shape}: {endpoint.name} ...", flush=True)
-                warm_up = shape == "realistic"
-                results[shape].append(run_wrk(endpoint, warm_up).__dict__)
+            for round in range(1, rounds + 1):
+                passed = []
+                for endpoint in endpoints(base, url, shape_files):
+                    print(f"  wrk, {shape} {round}/{rounds}: {endpoint.name} ...", flush=True)
+                    warm_up = shape == "realistic" and round == 1
+                    passed.append(run_wrk(endpoint, warm_up).__dict__)
+                results[shape].append(passed)
     return results
 
 
@@ -303,23 +315,47 @@ def _proxy_if_installed(app_url: str) -> AbstractContextManager[str | None]:
     return nullcontext()
 
 
+def ratios(results: list[dict]) -> dict[str, float]:
+    """One pass's ratios: each API's req/s over LiteLLM's, each page's over the bare view's."""
+    rps = {r["name"]: r["rps"] for r in results}
+    shown = {}
+    for name, value in rps.items():
+        reference = LITELLM_ROW if name.startswith("GET /api") else BARE_ROW
+        if name not in (LITELLM_ROW, BARE_ROW) and rps.get(reference):
+            shown[name] = value / rps[reference]
+    return shown
+
+
 def report(data: dict) -> None:
-    """One table: req/s of each shape, APIs against LiteLLM, pages against the bare view."""
+    """One table: each shape's median req/s, and the median of its passes' ratios (APIs
+    against LiteLLM, pages against the bare view), then every pass's ratios."""
     shapes = [shape for shape in SHAPES if shape in data]
-    rps = {shape: {r["name"]: r["rps"] for r in data[shape]} for shape in shapes}
+    names = [r["name"] for r in data[shapes[0]][0]]
+    rps = {
+        s: {
+            n: statistics.median(r["rps"] for p in data[s] for r in p if r["name"] == n)
+            for n in names
+        }
+        for s in shapes
+    }
+    passes = {s: [ratios(p) for p in data[s]] for s in shapes}
+    median = {
+        s: {n: statistics.median(p[n] for p in passes[s]) for n in passes[s][0]} for s in shapes
+    }
 
-    def ratio(shape: str, name: str) -> str:
-        if name in (LITELLM_ROW, BARE_ROW):
+    def shown(name: str, ratio: float | None) -> str:
+        if ratio is None:
             return ""
-        if name.startswith("GET /api"):
-            litellm = rps[shape].get(LITELLM_ROW)
-            return f"{rps[shape][name] / litellm:.2f}× LiteLLM" if litellm else ""
-        return f"1/{rps[shape][BARE_ROW] / rps[shape][name]:.1f} of bare"
+        return (
+            f"{ratio:.2f}× LiteLLM" if name.startswith("GET /api") else f"1/{1 / ratio:.1f} of bare"
+        )
 
+    rounds = len(data[shapes[0]])
     print(f"\nThroughput: gunicorn {WORKERS} workers, LiteLLM 2 workers, wrk {' '.join(WRK[:3])}")
     print(
         f"warm: one person, one URL; realistic: {people.KEYS:,} API keys, {people.SIGNED_IN} "
-        f"people and {people.OWNERS} owners signed in, a few hundred searches, at random"
+        f"people and {people.OWNERS} owners signed in, a few hundred searches, at random; "
+        f"the median of {rounds} passes"
     )
     header = [
         "endpoint",
@@ -331,11 +367,22 @@ def report(data: dict) -> None:
         [
             name,
             *(f"{rps[s][name]:,.0f}" for s in shapes),
-            *(ratio(s, name) for s in shapes),
+            *(shown(name, median[s].get(name)) for s in shapes),
             GOALS.get(name, ""),
         ]
-        for name in rps[shapes[0]]
+        for name in names
     ]
+    _table(header, rows)
+    print("\nEach pass's ratios:")
+    header = ["endpoint", *(f"{s} {i}" for s in shapes for i in range(1, len(data[s]) + 1))]
+    rows = [
+        [name, *(shown(name, p[name]) for s in shapes for p in passes[s])]
+        for name in passes[shapes[0]][0]
+    ]
+    _table(header, rows)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print("| " + " | ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
