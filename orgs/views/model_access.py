@@ -20,13 +20,12 @@ from orgs.selectors import editor_choices, ids_of
 from orgs.views.rows import (
     DEACTIVATED,
     EDITOR,
-    ROW,
     choice_inputs,
-    fragment_response,
     member_row,
     members_url,
     page_context,
     row_inputs,
+    row_response,
 )
 from settings_app.fragments import render_fragment, with_csrf
 from settings_app.responses import fragment_or_redirect
@@ -69,7 +68,7 @@ def _editor(
     )
     row["groups_give"] = groups_give(member)
     if request.htmx:
-        return fragment_response(request, ROW, row)
+        return row_response(request, row)
     editor = with_csrf(request, render_fragment(EDITOR, row))
     context = page_context(me, nav="members", row=row, editor=editor, error=error)
     return render(request, "orgs/access_editor.html", context)

@@ -1,10 +1,12 @@
 """The members page's template context and its member rows, which the members and the
 model-access views answer with.
 
-A row, the access editor and its model checklist are fragments (settings_app.fragments):
-rendered from the plain inputs built here and nothing else, and kept in the cache under a
-digest of them. Whatever a row shows must therefore be an input, including what depends on
-who is looking ("you", an owner's controls) and on the time ("3 days ago", "New")."""
+A page of the member list is read from the database, and its rows rendered, once for every
+viewer of the same role while the org's and the platform's versions stay as they were (at
+most caching.TTL): rows are rendered from plain inputs (`row_inputs`), with a CSRF placeholder
+that `with_csrf` fills in per request. Only the viewer's own row ("you", no controls) is
+rendered per request. The access editor and its model checklist are fragments
+(settings_app.fragments), kept under a digest of their inputs."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from orgs.models import Access, Membership, Role
 from orgs.selectors import ids_of, member_page, members_matching
 from orgs.signals import org
 from orgs.templatetags.orgs_tags import shown_time
-from settings_app.fragments import render_fragment, render_fragments, with_csrf
+from settings_app.fragments import CSRF_PLACEHOLDER, render_fragment, with_csrf
 
 TEMPLATE = "orgs/members.html"
 DEACTIVATED = "Deactivated by your identity provider: reactivate them there first."
@@ -141,10 +143,15 @@ def row_inputs(
     return rows
 
 
+def rows_html(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """Each row (`row_inputs`) rendered, its forms' CSRF token a placeholder (`with_csrf`)."""
+    return [render_to_string(ROW, {**row, "csrf_token": CSRF_PLACEHOLDER}) for row in rows]
+
+
 class MembersOfOrg:
     """What the members page shows of the org: how many members match the search and the
-    page of them (kept while the org's version is current) as `me` sees them, each row a
-    fragment, and the pending invitations (for owners)."""
+    page of them, rendered for every viewer of `me`'s role (kept while the org's and the
+    platform's versions are current), and the pending invitations (for owners)."""
 
     def __init__(self, me: Membership, query: str, page: str) -> None:
         # A page that isn't a number is the first, as Paginator.get_page reads it.
@@ -157,28 +164,33 @@ class MembersOfOrg:
 
     @cached_property
     def kept(self) -> dict[str, Any]:
-        """How many members match, the page's number and members (the same for every owner
-        until the org's version changes) and, for owners, the pending invitations: read in
-        one cache round trip."""
+        """How many members match; the page's number, members and rows; for owners, the
+        pending invitations: read in one cache round trip."""
         of, digest = self.me.org, self.digest
         count = cache(lambda: members_matching(self.me, self.query).count())
 
-        def page() -> tuple[int, list[dict[str, Any]]]:
+        def page() -> tuple[int, list[dict[str, Any]], list[str]]:
             members = member_page(self.me, self.query, self.page, count())
             # Every row names the member's groups: one query for the page, whatever its size.
             people = list(members.object_list)
             prefetch_related_objects(people, "groups")
-            return members.number, [member_data(m) for m in people]
+            data = [member_data(m) for m in people]
+            rows = row_inputs(self.me, data, ids_of(deployed_models()))
+            for row in rows:
+                row["is_me"] = False  # for any viewer: the viewer's own is rendered per request
+            return members.number, data, rows_html(rows)
 
         builds: dict[str, Any] = {"count": count, "page": page}
         if self.me.is_owner:
             builds["invitations"] = lambda: invitations.org_pending(of)
         keys = {
             "count": f"member-count:{of.pk}:{digest}",
-            "page": f"member-page:{of.pk}:{digest}:{self.page}",
+            "page": f"member-page:{of.pk}:{digest}:{self.page}:{int(self.me.is_owner)}",
             "invitations": f"invitations:{of.pk}",
         }
-        found = caching.cached_many({keys[k]: b for k, b in builds.items()}, [org(of.pk)])
+        found = caching.cached_many(
+            {keys[k]: b for k, b in builds.items()}, [org(of.pk), caching.PLATFORM]
+        )
         return {k: found[keys[k]] for k in builds}
 
     @property
@@ -186,12 +198,22 @@ class MembersOfOrg:
         return self.kept["count"]
 
     def list_html(self, request: HttpRequest) -> SafeString:
-        number, people = self.kept["page"]
+        number, people, html = self.kept["page"]
         members = member_page(self.me, self.query, number, self.count)
         members.object_list = people
-        rows = row_inputs(self.me, members, ids_of(deployed_models()))
-        html = with_csrf(request, "".join(render_fragments(ROW, rows)))
-        context = {"me": self.me, "members": members, "rows": html, "q": self.query}
+        mine = str(self.me.user_id)
+        rows = [
+            rows_html(row_inputs(self.me, [data], ids_of(deployed_models())))[0]
+            if data["user_id"] == mine
+            else row
+            for data, row in zip(people, html, strict=True)
+        ]
+        context = {
+            "me": self.me,
+            "members": members,
+            "rows": with_csrf(request, "".join(rows)),
+            "q": self.query,
+        }
         return mark_safe(render_to_string(LIST, context, request))  # noqa: S308
 
     def invitations_html(self, request: HttpRequest) -> SafeString:
@@ -220,10 +242,9 @@ def invite_html(request: HttpRequest, me: Membership) -> SafeString:
     return with_csrf(request, render_fragment(INVITE, {"slug": me.org.slug}, objects))
 
 
-def fragment_response(
-    request: HttpRequest, template_name: str, inputs: dict[str, Any]
-) -> HttpResponse:
-    return HttpResponse(with_csrf(request, render_fragment(template_name, inputs)))
+def row_response(request: HttpRequest, row: dict[str, Any]) -> HttpResponse:
+    """An htmx answer of one row (`row_inputs`)."""
+    return HttpResponse(with_csrf(request, rows_html([row])[0]))
 
 
 def member_row(
@@ -231,7 +252,7 @@ def member_row(
 ) -> HttpResponse:
     """One member's row; `extra` as `row_inputs` takes it."""
     [row] = row_inputs(me, [member], ids_of(deployed_models()), **extra)
-    return fragment_response(request, ROW, row)
+    return row_response(request, row)
 
 
 def checklist_html(

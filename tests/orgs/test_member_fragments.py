@@ -1,5 +1,6 @@
-"""Member rows and the bulk checklist come from the fragment cache: never stale, never someone
-else's view of a row, and with this request's CSRF token in every form."""
+"""Member rows (kept with their page of members) and the bulk checklist (a fragment) come from
+the cache: never stale, never someone else's view of a row, and with this request's CSRF token
+in every form."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from catalog.models import PlatformModel
 from orgs import services
 from orgs.models import Membership, Role
 from orgs.signals import org as org_version
+from orgs.views import rows
 from settings_app import fragments
 from settings_app.fragments import CSRF_PLACEHOLDER
 from tests.helpers import outlast_the_cache
@@ -51,20 +53,32 @@ def rendered():
         yield spy
 
 
+@pytest.fixture
+def rendered_rows():
+    """The member rows rendered (not served from the cache), by the user id in each."""
+    with mock.patch.object(rows, "render_to_string", wraps=render_to_string) as spy:
+        yield lambda: [c.args[1]["user_id"] for c in spy.call_args_list if c.args[0] == rows.ROW]
+
+
 def without_tokens(html: str) -> str:
     return re.sub(r'(csrfmiddlewaretoken" value="|"x-csrftoken": ")[^"]+', r"\1", html)
 
 
-def test_a_second_view_serves_every_row_from_the_cache(client, owner, contributor, rendered):
+def test_a_second_view_renders_only_the_viewers_own_row(
+    client, owner, contributor, rendered, rendered_rows
+):
     # So the tests below see what the cache serves, not a fresh rendering.
     client.force_login(owner)
     first = page(client)
-    # Two rows, the search box, the invitation form and the bulk checklist (the list around the
-    # rows, the invitations and the page's chrome are rendered on every view).
-    assert rendered.call_count == 5
+    # The search box, the invitation form and the bulk checklist; the two rows for any owner,
+    # then the owner's own (the list around the rows, the invitations and the page's chrome
+    # are rendered on every view).
+    assert rendered.call_count == 3
+    assert sorted(rendered_rows()) == sorted([str(owner.pk), str(contributor.pk), str(owner.pk)])
     rendered.reset_mock()
     assert without_tokens(page(client)) == without_tokens(first)
     assert rendered.call_count == 0
+    assert rendered_rows()[3:] == [str(owner.pk)]
 
 
 # (a) A change to what a row shows is on the very next view, however it was made.
