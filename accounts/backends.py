@@ -1,6 +1,7 @@
 """Django's ModelBackend, with the signed-in person read from the cache while their version
 is current (catalog/caching.py): no query per request to know who is asking. Saving or
-deleting the account bumps it (accounts/signals.py)."""
+deleting the account bumps it (accounts/signals.py). Their memberships, which every page reads
+next (orgs.access.user_memberships), come in the same round trip."""
 
 from __future__ import annotations
 
@@ -15,9 +16,18 @@ from catalog import caching
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = caching.cached(
-            f"account:{user_id}",
+        from orgs.access import MEMBERSHIPS, read_memberships  # orgs builds on accounts
+
+        account, memberships = f"account:{user_id}", f"memberships:{user_id}"
+        found: dict[str, Any] = caching.cached_many(
+            {
+                account: lambda: User._default_manager.filter(pk=user_id).first(),
+                memberships: lambda: read_memberships(user_id),
+            },
             [person(user_id)],
-            lambda: User._default_manager.filter(pk=user_id).first(),
         )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        user = found[account]
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        setattr(user, MEMBERSHIPS, found[memberships])
+        return user

@@ -22,6 +22,7 @@ from orgs.models import Membership, Role
 
 SESSION_KEY = "active_org"
 _CACHE = "_org_memberships"
+MEMBERSHIPS = "memberships_read"  # on a signed-in person: accounts.backends read them with them
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -46,19 +47,19 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
     found = request.__dict__.get(_CACHE)
     if found is None:
         user = request.user
-        found = (
-            caching.cached(
-                f"memberships:{user.pk}", [person(user.pk)], lambda: _read_memberships(user)
+        if not user.is_authenticated:
+            found = []
+        elif (found := getattr(user, MEMBERSHIPS, None)) is None:
+            found = caching.cached(
+                f"memberships:{user.pk}", [person(user.pk)], lambda: read_memberships(user.pk)
             )
-            if user.is_authenticated
-            else []
-        )
         request.__dict__[_CACHE] = found
     return found
 
 
-def _read_memberships(user: User) -> list[Membership]:
-    memberships = Membership.objects.filter(user=user, is_active=True).select_related("org")
+def read_memberships(user_id: Any) -> list[Membership]:
+    """A person's active memberships, by org name, from the database."""
+    memberships = Membership.objects.filter(user_id=user_id, is_active=True).select_related("org")
     return with_groups(list(memberships.order_by("org__name")))
 
 

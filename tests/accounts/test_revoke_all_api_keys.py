@@ -70,6 +70,7 @@ def test_query_count_is_constant(client, contributor, django_assert_num_queries,
     for i in range(keys):
         ApiKey.issue(user=contributor, name=f"k{i}")
     client.force_login(contributor)
-    # The person (read again: logging in bumped their version) and the update.
-    with django_assert_num_queries(2):
+    # The person and their memberships (read again: logging in bumped their version), and the
+    # update.
+    with django_assert_num_queries(3):
         assert client.post(REVOKE_ALL).status_code == 302
