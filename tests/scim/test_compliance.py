@@ -6,10 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
-import httpx2
 import pytest
-from scim2_client.engines.httpx2 import SyncSCIMClient
-from scim2_tester import Status, check_server
 
 from scim.models import ScimToken
 
@@ -28,6 +25,12 @@ class FreshEmails(list):
 
 
 def test_scim2_tester_passes_every_check(live_server, org):
+    # Imported here, not at collection: scim2-client builds its pydantic models on import
+    # (~4 s), which every xdist worker would pay to collect this one test.
+    import httpx2
+    from scim2_client.engines.httpx2 import SyncSCIMClient
+    from scim2_tester import Status, check_server
+
     raw = ScimToken.issue(org=org, name="scim2-tester")[1]
     http = httpx2.Client(
         base_url=f"{live_server.url}/scim/v2/{org.slug}",
