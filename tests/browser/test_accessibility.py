@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.models import ApiKey, User
@@ -63,6 +64,37 @@ def walkthrough(demo):
         )
     PlatformModel.objects.filter(model_id="dn/gpt-5.2").update(first_seen_at=timezone.now())
     return demo
+
+
+@pytest.fixture(scope="module")
+def module_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    pages = [context.new_page()]
+    yield pages
+    context.close()
+
+
+@pytest.fixture
+def page(module_page, live_server):
+    """The module's page, on about:blank, without cookies, storage or routes, at the usual
+    size: each state starts as in a new browser context, but in the same renderer, where
+    axe-core (injected into each new document) is compiled once. A new context for each of
+    the ~70 states started a renderer and compiled axe-core anew: ~0.5 s more a state."""
+    page = module_page[0]
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    cdp = page.context.new_cdp_session(page)  # the origin's local storage, IndexedDB, …
+    cdp.send("Storage.clearDataForOrigin", {"origin": live_server.url, "storageTypes": "all"})
+    cdp.detach()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    yield page
+    page.unroute_all(behavior="ignoreErrors")
+    try:  # the page's session storage, from the app's document the state left it on
+        page.evaluate("() => sessionStorage.clear()")
+    except PlaywrightError:  # on none (a failed state): a new page, then
+        page.close()
+        module_page[0] = page.context.new_page()
 
 
 def goto(path: str) -> Open:
