@@ -20,7 +20,10 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet uv
 
 # The build of the project in the checkout leaves build/ and *.egg-info: litter, removed at once.
-PIP_INSTALL ?= $(BIN)/uv pip install --quiet --python $(BIN)/python
+# Packages are compiled to bytecode as they are installed: every later process (the suite's
+# workers, each manage.py) reads it instead of compiling Django again, even where
+# PYTHONDONTWRITEBYTECODE is set.
+PIP_INSTALL ?= $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) .
 	rm -rf build *.egg-info
@@ -98,7 +101,7 @@ GATEWAY_PORT ?= 4000
 GATEWAY_MASTER_KEY ?= sk-dev-gateway-master
 $(GATEWAY_VENV)/.installed: gateway/requirements.txt | $(BIN)/python
 	$(PYTHON) -m venv --without-pip $(GATEWAY_VENV)
-	$(BIN)/uv pip install --quiet --python $(GATEWAY_VENV)/bin/python -r gateway/requirements.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(GATEWAY_VENV)/bin/python -r gateway/requirements.txt
 	@touch $@
 
 gateway-venv: $(GATEWAY_VENV)/.installed
