@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -29,7 +30,7 @@ from catalog.platform import deployed_models
 from orgs import invitations
 from orgs.forms import AddMemberForm, MemberSearchForm
 from orgs.models import Access, Membership, Role
-from orgs.selectors import ids_of, member_page, members_matching
+from orgs.selectors import PER_PAGE, ids_of, member_page, members_matching
 from orgs.signals import org
 from orgs.templatetags.orgs_tags import shown_time
 from settings_app.fragments import CSRF_PLACEHOLDER, render_fragment, with_csrf
@@ -199,7 +200,7 @@ class MembersOfOrg:
 
     def list_html(self, request: HttpRequest) -> SafeString:
         number, people, html = self.kept["page"]
-        members = member_page(self.me, self.query, number, self.count)
+        members = Paginator(range(self.count), PER_PAGE).page(number)  # for its links alone
         members.object_list = people
         mine = str(self.me.user_id)
         rows = [
@@ -208,17 +209,18 @@ class MembersOfOrg:
             else row
             for data, row in zip(people, html, strict=True)
         ]
-        context = {
-            "me": self.me,
-            "members": members,
-            "rows": with_csrf(request, "".join(rows)),
-            "q": self.query,
-        }
-        return mark_safe(render_to_string(LIST, context, request))  # noqa: S308
+        rows_shown = mark_safe("".join(rows))  # noqa: S308 - rendered by rows_html
+        context = {"me": self.me, "members": members, "rows": rows_shown, "q": self.query}
+        return with_csrf(request, render_to_string(LIST, context))
 
     def invitations_html(self, request: HttpRequest) -> SafeString:
-        context = {"org": self.me.org, "invitations": self.kept["invitations"], "roles": ROLES}
-        return mark_safe(render_to_string(INVITATIONS, context, request))  # noqa: S308
+        context = {
+            "org": self.me.org,
+            "invitations": self.kept["invitations"],
+            "roles": ROLES,
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        return with_csrf(request, render_to_string(INVITATIONS, context))
 
 
 def search_html(

@@ -230,6 +230,12 @@ def tokens(html: str) -> list[str]:
     ["/orgs/acme/members/", "/orgs/acme/members/{restricted}/access/", "/orgs/acme/settings/"],
 )
 def test_every_form_has_the_real_token(client, owner, contributor, restricted, url):
+    from orgs import invitations
+
+    org = owner.memberships.get().org  # a pending invitation: its Resend and Revoke forms
+    invitations.invite(
+        org=org, email="guest@example.com", role="reader", actor=owner, via=WEB, link="/"
+    )
     client.force_login(owner)
     page(client)  # rows in the cache, rendered for another request
     html = client.get(url.format(restricted=restricted.pk)).content.decode()
