@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Subquery
@@ -177,18 +178,33 @@ def read_byok(user: User) -> list[PickerModel]:
 
 
 def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
-    """Fill in `replacement` for retiring and retired entries (kept per list, day, catalog)."""
+    """Fill in `replacement` for retiring and retired entries. Each model's successor is the
+    catalog's alone (kept an hour per model and day, whoever lists it); one this list holds
+    already is passed over for the next."""
     ending = [e.id for e in entries if e.lifecycle != Lifecycle.CURRENT]
-    if ending:
-        listed = sorted(e.id for e in entries)
-        named = repr((sorted(ending), listed, timezone.localdate()))
-        suggested = caching.cached(
+    if not ending:
+        return entries
+    day = timezone.localdate()
+    keys = {m: "successor:" + hashlib.sha256(repr((m, day)).encode()).hexdigest() for m in ending}
+    all_of_them = cache(lambda: successors(ending))  # one query for all that are missing
+
+    def build(model_id: str) -> Callable[[], CatalogModel | None]:
+        return lambda: all_of_them().get(model_id)
+
+    kept = caching.cached_many({keys[m]: build(m) for m in ending}, [caching.CATALOG], caching.HOUR)
+    found = {m: kept[keys[m]] for m in ending}
+    listed = [e.id for e in entries]
+    taken = [m for m, row in found.items() if row is not None and row.model_id in listed]
+    if taken:  # kept for this list and day, as the catalog's own are for the model
+        named = repr((sorted(taken), sorted(listed), day))
+        found |= dict.fromkeys(taken) | caching.cached(
             "successors:" + hashlib.sha256(named.encode()).hexdigest(),
             [caching.CATALOG],
-            lambda: successors(ending, exclude=listed),
+            lambda: successors(taken, exclude=listed),
+            caching.HOUR,
         )
-        for entry in entries:
-            entry.replacement = suggested.get(entry.id)
+    for entry in entries:
+        entry.replacement = found.get(entry.id)
     return entries
 
 

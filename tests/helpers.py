@@ -347,3 +347,17 @@ def outlast_the_cache(change: str, time_machine: Any, ttl: int = caching.TTL) ->
     shows on the very next request."""
     if any(word in change for word in BYPASSING):
         time_machine.move_to(timezone.now() + timedelta(seconds=ttl + 1), tick=True)
+
+
+def suggestion_queries(user: User) -> int:
+    """The queries a first read of `user`'s BYOK list spends on suggested replacements: one
+    for every retiring or retired model's successor, and one more when the list holds such a
+    successor already (the next one is read for this list)."""
+    from catalog.models import CatalogModel
+    from catalog.replacements import replacements
+
+    listed = list(user.enabled_models.values_list("model_id", flat=True))
+    ending = [r.model_id for r in CatalogModel.objects.filter(model_id__in=listed) if r.lifecycle()]
+    if not ending:
+        return 0
+    return 1 + any(successor in listed for successor in replacements(ending).values())

@@ -93,6 +93,22 @@ def test_suggestion_skips_models_already_in_the_list(line):
     assert suggested == {"anthropic/claude-3-opus-20240229": "anthropic/claude-opus-4-1"}
 
 
+def test_a_list_holding_the_newest_successor_is_offered_the_next(line, contributor, owner):
+    """The newest successor is kept per model, whoever lists it; a list holding it already is
+    offered the next one, before and after the other list read it."""
+    old, newest = "anthropic/claude-3-opus-20240229", "anthropic/claude-opus-4-5"
+    EnabledModel.objects.create(user=contributor, model_id=old)
+    for position, m in enumerate((old, newest)):
+        EnabledModel.objects.create(user=owner, model_id=m, position=position)
+
+    def suggested(user):
+        return {e.id: e.replacement for e in suggest_replacements(user_byok(user))}[old].model_id
+
+    for _ in range(2):  # then from the cache
+        assert suggested(contributor) == newest
+        assert suggested(owner) == "anthropic/claude-opus-4-1"
+
+
 def test_byok_rows_carry_lifecycle_and_suggestion_in_one_extra_query(
     line, contributor, django_assert_num_queries
 ):
