@@ -198,7 +198,7 @@ def suggest_replacements(entries: list[PickerModel]) -> list[PickerModel]:
     if taken:  # kept for this list and day, as the catalog's own are for the model
         named = repr((sorted(taken), sorted(listed), day))
         found |= dict.fromkeys(taken) | caching.cached(
-            "successors:" + hashlib.sha256(named.encode()).hexdigest(),
+            "successors-for-list:" + hashlib.sha256(named.encode()).hexdigest(),
             [caching.CATALOG],
             lambda: successors(taken, exclude=listed),
             caching.HOUR,

@@ -53,10 +53,9 @@ VOLATILE = {"last_login", "last_used_at"}
 def snapshot_queries() -> tuple[tuple[str, str], ...]:
     """(model label, SELECT of its rows' columns but the volatile ones, in pk order) for every
     model of the apps, read by one query each: the ORM built each query anew per example."""
-    queries = []
+    queries, quote = [], connection.ops.quote_name
     for app in ("accounts", "orgs", "catalog"):
         for model in apps.get_app_config(app).get_models():
-            quote = connection.ops.quote_name
             meta = model._meta
             columns = [f.column for f in meta.concrete_fields if f.attname not in VOLATILE]
             queries.append(
