@@ -202,9 +202,12 @@ def owners(count: int = OWNERS) -> list[User]:
 
 def session_cookies(users: list[User], secret_key: str) -> list[str]:
     """A session for each of `users`, written to the database as a login writes it (no login
-    form, so no login throttle), signed with the app server's SECRET_KEY."""
+    form, so no login throttle), signed with the app server's SECRET_KEY; and the CSRF
+    cookie their browser keeps from the login page, as a browser sends it with every request."""
     from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.test import Client, override_settings
+    from django.utils.crypto import get_random_string
 
     name = settings.SESSION_COOKIE_NAME
     cookies = []
@@ -212,7 +215,10 @@ def session_cookies(users: list[User], secret_key: str) -> list[str]:
         for user in users:
             client = Client()
             client.force_login(user, backend="accounts.backends.ModelBackend")
-            cookies.append(f"{name}={client.cookies[name].value}")
+            csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+            cookies.append(
+                f"{name}={client.cookies[name].value}; {settings.CSRF_COOKIE_NAME}={csrf}"
+            )
     return cookies
 
 
