@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,7 +38,7 @@ from accounts.signals import byok
 from catalog import caching
 from catalog.grouping import grouped_page
 from catalog.models import CAPABILITIES, CatalogModel
-from catalog.platform import deployed_models, platform_snapshot
+from catalog.platform import platform_snapshot
 from catalog.providers import get_provider
 from catalog.replacements import retirement_notice
 from catalog.search import (
@@ -106,7 +106,7 @@ def _inputs(request: AuthedRequest, params: SearchParams, search: Search) -> dic
     return {
         "catalog": search.catalog,
         "today": today(),
-        "search": asdict(params),
+        "search": vars(params),  # plain fields: str, numbers, lists of str
         "page": _page_number(request.GET),
     }
 
@@ -170,16 +170,6 @@ def _search_params(request: AuthedRequest) -> SearchParams:
     )
 
 
-def locked_rows(membership: Membership | None) -> list[dict[str, Any]]:
-    """A restricted member's platform models they can't use, each with why and their newest
-    request for it (two queries; none for everyone else)."""
-    if membership is None or not membership.is_restricted:
-        return []
-    asked = latest_by_model(membership)
-    rows = platform_access(membership, deployed_models())
-    return [{"row": r, "asked": asked.get(r.id)} for r in rows if not r.allowed]
-
-
 def why_allowed(membership: Membership | None, shown: int) -> str:
     """Why the `shown` platform models are there; each row a group gives names it too."""
     if membership is None:
@@ -197,38 +187,46 @@ def why_allowed(membership: Membership | None, shown: int) -> str:
 
 
 def platform_html(
-    request: AuthedRequest,
-    membership: Membership | None,
-    picker: PickerSet,
-    locked: list[dict[str, Any]],
+    request: AuthedRequest, membership: Membership | None, picker: PickerSet
 ) -> SafeString:
-    """The platform models section: the same for everyone of an org with the same models
-    allowed and locked (and the same requests for those), so a fragment kept under exactly
-    that and the platform list as this process last read it."""
+    """The platform models section: the same for everyone of an org whose access comes from
+    the same facts (role, own list, groups' lists) with the same requests for what they
+    can't use, so a fragment kept under exactly those and the platform list as this process
+    last read it. What the facts decide (why, which group gives what, the locked rows) is
+    worked out only when the section is rendered."""
     status = picker.status
     snapshot = platform_snapshot()
-    # Beside each model a group gives a member whose own list restricts them: which group.
-    named = membership is not None and membership.is_restricted_by_own
-    groups = [group_sources(membership, m.model_id) if named else [] for m in picker.permitted]
+    asked = latest_by_model(membership)  # a restricted member's newest request per model
     inputs = {
         "snapshot": [snapshot.version, snapshot.read_at],
         "org": [membership.org.slug, membership.org.name] if membership else None,
-        "why": why_allowed(membership, len(picker.permitted)),
-        "platform": [[m.model_id, g] for m, g in zip(picker.permitted, groups, strict=True)],
+        "platform": [m.model_id for m in picker.permitted],
         "restricted": picker.restricted,
         "stale": [status.stale, status.last_success] if status else None,
-        "locked": [
-            [item["row"].id, item["row"].reason, item["row"].groups]
-            + ([a.status, a.note, a.created_at] if (a := item["asked"]) else [])
-            for item in locked
-        ],
+        "access": [membership.role, membership.allowed_model_ids] if membership else None,
+        # Groups add to an own list only (orgs.access.with_groups reads them for those).
+        "groups": [[g.name, g.allowed_model_ids] for g in membership.groups.all()]
+        if membership is not None and membership.is_restricted_by_own
+        else [],
+        "asked": [[a.model_id, a.status, a.note, a.created_at] for a in asked.values()],
     }
+
+    def platform_rows() -> list[tuple[Any, list[str]]]:
+        # Beside each model a group gives a member whose own list restricts them: which group.
+        named = membership is not None and membership.is_restricted_by_own
+        return [(m, group_sources(membership, m.id) if named else []) for m in picker.platform]
+
+    def locked() -> list[dict[str, Any]]:
+        if not picker.restricted:
+            return []
+        rows = platform_access(membership, list(snapshot.models))
+        return [{"row": r, "asked": asked.get(r.id)} for r in rows if not r.allowed]
+
     objects = {
         "picker": picker,
-        # The entries are built only if the section is rendered.
-        "platform_rows": SimpleLazyObject(lambda: list(zip(picker.platform, groups, strict=True))),
-        "locked": locked,
-        "why_allowed": inputs["why"],
+        "platform_rows": SimpleLazyObject(platform_rows),
+        "locked": SimpleLazyObject(locked),
+        "why_allowed": SimpleLazyObject(lambda: why_allowed(membership, len(picker.permitted))),
         "active_membership": membership,
     }
     html = render_fragment(f"{TEMPLATE}#platform", inputs, objects)
@@ -260,13 +258,12 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
     picker = picker_set(user=request.user, membership=membership)
     params = _search_params(request)
     search = _search(params, _page_number(request.GET))
-    provider = request.GET.get("provider", "")
-    locked = locked_rows(membership)
     return {
         "picker": picker,
-        "platform_html": platform_html(request, membership, picker, locked),
-        # The restricted banner points at Request access when some row offers it.
-        "requestable": any(item["row"].reason != "not_deployed" for item in locked),
+        "platform_html": platform_html(request, membership, picker),
+        # The restricted banner points at Request access when a deployed model is locked.
+        "requestable": picker.restricted
+        and len(picker.permitted) < len(platform_snapshot().models),
         "byok_html": byok_html(request),
         "params": params,
         "status_html": render_fragment(
@@ -275,17 +272,12 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
             _objects(params, search),
         ),
         "results_html": results_html(request, "results", params, search, picker.enabled_model_ids),
-        "q": request.GET.get("q", ""),
-        "provider": provider,
-        "cap": request.GET.get("cap", ""),
-        "retired": request.GET.get("retired", ""),
-        "provider_options": render_fragment(
-            f"{TEMPLATE}#provider_options",
-            {"provider": provider, "catalog": search.catalog},
-            {"provider_choices": provider_choices},  # called only when rendered
+        # The same for everyone who searched the same: the filters' options render once.
+        "search_form": render_fragment(
+            f"{TEMPLATE}#search_form",
+            {**{k: request.GET.get(k, "") for k in SEARCH_KEYS}, "catalog": search.catalog},
+            {"provider_choices": provider_choices, "capability_choices": CAPABILITIES},
         ),
-        "capability_choices": CAPABILITIES,
-        "add_url": reverse("accounts:add_model"),
         **extra,
     }
 

@@ -153,6 +153,22 @@ def test_request_access_without_js_redirects_and_mails_the_owner(restricted, own
     assert "Requested" in page and page.count(">Request access</button>") == 1
 
 
+def test_the_page_seen_before_a_request_shows_it_and_then_the_answer(restricted, owner):
+    """The platform section is kept under the member's requests too: the page they saw
+    before asking shows the request, then the owner's answer and its note."""
+    client = logged_in(restricted)
+    assert page_has(client, "Request access to GPT") and not page_has(client, "Requested")
+    client.post(NEW, {"model_id": "dn/gpt-5.2"})
+    assert page_has(client, "Requested")
+    request = AccessRequest.objects.get()
+    logged_in(owner).post(one(request, "deny"), {"note": "Budget is spent"})
+    assert page_has(client, "Denied") and page_has(client, "Budget is spent")
+
+
+def page_has(client: Client, text: str) -> bool:
+    return text in unescape(client.get(CHAT).content.decode())
+
+
 def test_request_access_with_htmx_swaps_the_row(restricted, owner):
     client = logged_in(restricted)
     response = client.post(NEW, {"model_id": "dn/gpt-5.2"}, headers={"HX-Request": "true"})

@@ -430,3 +430,14 @@ def test_the_groups_endpoint_lists_groups_for_owners_only(owner, restricted, res
         }
     ]
     assert ApiClient(restricted).get("/org/acme/groups").status_code == 403
+
+
+def test_a_renamed_group_is_named_on_the_page_seen_before(restricted, research):
+    """The platform section is kept under the facts of a member's access: a group's name is
+    one, though the models it gives stay the same."""
+    join(research, restricted)
+    client = logged_in(restricted)
+    assert "from group Research" in unescape(client.get(CHAT).content.decode())
+    groups.rename_group(group=research, name="Science", actor=None, via=WEB)
+    html = unescape(client.get(CHAT).content.decode())
+    assert "from group Science" in html and "Research" not in html
