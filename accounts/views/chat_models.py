@@ -25,6 +25,7 @@ from accounts.forms import ModelIdForm
 from accounts.picker import (
     LISTED_MANY,
     REASONS,
+    PickerModel,
     PickerSet,
     group_sources,
     groups_phrase,
@@ -233,10 +234,11 @@ def platform_html(
     return with_csrf(request, html)
 
 
-def byok_html(request: AuthedRequest) -> SafeString:
-    """The person's own models: kept for them and the search their forms carry until their
-    list, their secrets or the catalog change (or the day, which retirements follow), and at
-    most caching.TTL, like the list itself."""
+def byok_html(request: AuthedRequest, entries: list[PickerModel]) -> SafeString:
+    """The person's own models (`entries`, as `user_byok` read them under the versions the
+    HTML is kept under): kept for them and the search their forms carry until their list,
+    their secrets or the catalog change (or the day, which retirements follow), and at most
+    caching.TTL, like the list itself."""
     user = request.user
     inputs = {
         "user": str(user.pk),
@@ -245,8 +247,7 @@ def byok_html(request: AuthedRequest) -> SafeString:
         **{k: request.GET.get(k, "") for k in SEARCH_KEYS},
     }
     objects = {
-        # Read when rendered, after the versions the HTML is kept under.
-        "byok": SimpleLazyObject(lambda: suggest_replacements(user_byok(user))),
+        "byok": SimpleLazyObject(lambda: suggest_replacements(entries)),
         "add_url": reverse("accounts:add_model"),
     }
     html = render_fragment(f"{TEMPLATE}#byok", inputs, objects, ttl=caching.TTL)
@@ -264,7 +265,7 @@ def _context(request: AuthedRequest, **extra: object) -> dict[str, object]:
         # The restricted banner points at Request access when a deployed model is locked.
         "requestable": picker.restricted
         and len(picker.permitted) < len(platform_snapshot().models),
-        "byok_html": byok_html(request),
+        "byok_html": byok_html(request, picker.byok),
         "params": params,
         "status_html": render_fragment(
             f"{TEMPLATE}#results_status",
