@@ -202,7 +202,6 @@ def platform_html(
         "snapshot": [snapshot.version, snapshot.read_at],
         "org": [membership.org.slug, membership.org.name] if membership else None,
         "platform": [m.model_id for m in picker.permitted],
-        "restricted": picker.restricted,
         "stale": [status.stale, status.last_success] if status else None,
         "access": [membership.role, membership.allowed_model_ids] if membership else None,
         # Groups add to an own list only (orgs.access.with_groups reads them for those).

@@ -29,6 +29,10 @@ def logged_in(user) -> Client:
     return client
 
 
+def page_has(client: Client, text: str) -> bool:
+    return text in unescape(client.get(CHAT).content.decode())
+
+
 @pytest.fixture
 def pending(restricted, owner) -> AccessRequest:
     return AccessRequest.objects.create(
@@ -163,10 +167,6 @@ def test_the_page_seen_before_a_request_shows_it_and_then_the_answer(restricted,
     request = AccessRequest.objects.get()
     logged_in(owner).post(one(request, "deny"), {"note": "Budget is spent"})
     assert page_has(client, "Denied") and page_has(client, "Budget is spent")
-
-
-def page_has(client: Client, text: str) -> bool:
-    return text in unescape(client.get(CHAT).content.decode())
 
 
 def test_request_access_with_htmx_swaps_the_row(restricted, owner):
